@@ -41,6 +41,15 @@ class SimulationError(RuntimeError):
     """Raised for misuse of the kernel (scheduling in the past, a non-integer time)."""
 
 
+class _StopSimulation(Exception):
+    """Raised by the stop event to leave :meth:`Simulator.run` (SimPy's approach: no per-event
+    flag check in the hot loop)."""
+
+
+def _raise_stop() -> None:
+    raise _StopSimulation
+
+
 EventHandle: TypeAlias = list[Any]
 """An opaque, cancellable reference to a scheduled event (pass it to :meth:`Simulator.cancel`).
 
@@ -138,6 +147,15 @@ class Simulator:
             raise SimulationError(f"delay_ps must be a non-negative int, got {delay_ps!r}")
         heappush(self._heap, [self._now_ps + delay_ps, NORMAL, next(self._seq), callback])
 
+    def stop(self) -> None:
+        """Make the current :meth:`run` return before any later event.
+
+        The stop takes effect after the event that called it (and any urgent events already
+        due now); the clock stays at the current time. Pending events stay scheduled, so a
+        later :meth:`run` continues where this one stopped.
+        """
+        heappush(self._heap, [self._now_ps, URGENT, -1, _raise_stop])
+
     @staticmethod
     def cancel(handle: EventHandle) -> bool:
         """Cancel a scheduled event. Returns ``True`` if it was still pending.
@@ -166,7 +184,7 @@ class Simulator:
         while heap:
             entry = heappop(heap)
             callback = entry[_CALLBACK]
-            if callback is None:
+            if callback is None or callback is _raise_stop:
                 continue
             entry[_CALLBACK] = None
             self._now_ps = entry[_TIME]
@@ -197,6 +215,7 @@ class Simulator:
         fired = 0
         limit = -1 if max_events is None else max_events
         horizon = until_ps
+        stopped = False
         try:
             if horizon is None and limit < 0:
                 # The common case gets the tightest loop: no horizon or count checks.
@@ -222,8 +241,13 @@ class Simulator:
                     self._now_ps = entry[0]
                     fired += 1
                     callback()
+        except _StopSimulation:
+            fired -= 1  # the stop event itself is not a model event
+            stopped = True
         finally:
             self._events_processed += fired
+        if stopped:
+            return fired
         if horizon is not None and fired != limit and self._now_ps < horizon:
             nxt = self.peek_ps()
             if nxt is None or nxt > horizon:

@@ -1,0 +1,1 @@
+"""Analysis: statistics, plots and diagrams built from results and traces."""

@@ -1,0 +1,1 @@
+"""Applications: QKD, teleportation, CHSH, GHZ (planned)."""

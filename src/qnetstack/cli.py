@@ -1,0 +1,175 @@
+"""The ``qnetstack`` command.
+
+Every user error (a bad scenario, a missing file, an unknown plugin) ends with one clear message
+on stderr and exit code 2, never a traceback. Results are written before anything else can
+fail, so nothing a run computed is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from qnetstack import __version__
+from qnetstack.runtime.plugins import PluginRegistry
+from qnetstack.scenario.load import LoadedScenario, ScenarioError, load_scenario
+from qnetstack.scenario.simulation import run_scenario
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="qnetstack",
+    help="A quantum-network protocol stack and discrete-event simulator.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_out = Console()
+_err = Console(stderr=True)
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _load(path: Path, registry: PluginRegistry) -> LoadedScenario:
+    try:
+        return load_scenario(path, registry)
+    except ScenarioError as exc:
+        lines = "\n".join(f"  {issue}" for issue in exc.issues)
+        raise _fail(f"invalid scenario {exc.source}:\n{lines}") from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        _out.print(f"qnetstack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """A quantum-network protocol stack and discrete-event simulator."""
+
+
+@app.command()
+def run(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the results JSON here.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Override the scenario's seed.")
+    ] = None,
+) -> None:
+    """Run a scenario and print a summary table."""
+    registry = PluginRegistry.from_entry_points()
+    loaded = _load(file, registry)
+    results = run_scenario(loaded, registry, seed=seed)
+    if out is not None:
+        try:
+            out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            _print_summary(results)
+            raise _fail(f"--out: cannot write {out}: {exc}") from None
+    _print_summary(results)
+    if out is not None:
+        _out.print(f"results written to {out}")
+
+
+@app.command()
+def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
+    """Check a scenario without running it."""
+    registry = PluginRegistry.from_entry_points()
+    loaded = _load(file, registry)
+    scenario = loaded.scenario
+    _out.print(
+        f"{file}: valid scenario {scenario.name!r} — {len(scenario.nodes)} nodes, "
+        f"{len(scenario.links)} links, {len(scenario.requests)} requests, "
+        f"platform {scenario.platform.plugin!r}, link layer {scenario.link_layer.plugin!r}"
+    )
+
+
+@app.command()
+def plugins() -> None:
+    """List installed plugins: name, layer and description."""
+    registry = PluginRegistry.from_entry_points()
+    table = Table(title="qnetstack plugins")
+    table.add_column("name", style="bold")
+    table.add_column("layer")
+    table.add_column("description")
+    for spec in registry.all():
+        table.add_row(spec.name, spec.layer.value, spec.description)
+    _out.print(table)
+    for problem in registry.load_errors:
+        _err.print(f"[yellow]warning:[/] plugin failed to load: {problem}", highlight=False)
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+def _print_summary(results: dict[str, Any]) -> None:
+    _out.print(
+        f"[bold]{results['scenario']}[/]  seed {results['seed']}  formalism "
+        f"{results['formalism']}  simulated {results['sim_time_s']:.6g} s in "
+        f"{results['wall_s']:.3g} s wall ({results['events']} events)"
+    )
+    table = Table(title="requests")
+    for column in ("id", "src → dst", "delivered", "rate (Hz)", "fidelity", "95% CI",
+                   "latency p50 (s)", "errors"):  # fmt: skip
+        table.add_column(column, justify="right" if column != "src → dst" else "left")
+    for req in results["requests"]:
+        fid = req["fidelity"]
+        lo, hi = fid["ci95"]
+        ci = f"[{_fmt(lo)}, {_fmt(hi)}]" if lo is not None else "–"
+        errors = ", ".join(f"{k}: {v}" for k, v in req["errors"].items()) or "–"
+        table.add_row(
+            str(req["id"]),
+            f"{req['src']} → {req['dst']}",
+            f"{req['delivered']}/{req['requested']}",
+            _fmt(req["rate_hz"], 2),
+            _fmt(fid["mean"]),
+            ci,
+            _fmt(req["latency_s"]["p50"], 5),
+            errors,
+        )
+    _out.print(table)
+    links = Table(title="links")
+    for column in ("nodes", "length (km)", "attempts", "successes", "p (measured)"):
+        links.add_column(column, justify="right" if column != "nodes" else "left")
+    for link in results["links"]:
+        attempts, successes = link["attempts"], link["successes"]
+        measured = successes / attempts if attempts else None
+        links.add_row(
+            " – ".join(link["nodes"]),
+            _fmt(link["length_km"], 3),
+            str(attempts),
+            str(successes),
+            _fmt(measured, 5),
+        )
+    _out.print(links)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

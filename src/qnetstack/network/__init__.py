@@ -1,0 +1,1 @@
+"""Network layer: entanglement swapping, purification, cutoffs and routing (planned)."""

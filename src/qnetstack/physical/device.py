@@ -1,0 +1,158 @@
+"""A node's quantum hardware as a physical-layer entity: memory slots and heralded links.
+
+Theory of operation
+-------------------
+The entity serves the primitives of :mod:`qnetstack.physical.primitives`:
+
+* ``GenerateRequest(remote, tag)``: reserve a free memory slot and tell the link's heralding
+  station that this node is attempting for ``tag`` (:class:`~.messages.AttemptStart`). With no free
+  slot it answers ``GenerateFailure(OUT_OF_MEMORY)`` at once.
+* A :class:`~.messages.Herald` from the station binds the heralded half to the reserved slot and
+  indicates ``PairReadyIndication`` upwards. A herald for a tag that was aborted (or never
+  requested) is discarded: the half is dropped from the pair store.
+* ``AbortRequest`` frees the reservation and tells the station; ``FreeRequest`` releases a slot.
+
+The entity is platform-neutral; a platform passes its own node parameters (slot count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from qnetstack.physical.messages import AttemptAbort, AttemptStart, Herald
+from qnetstack.physical.platform import LinkInfo
+from qnetstack.physical.primitives import (
+    AbortRequest,
+    FreeRequest,
+    GenerateFailure,
+    GenerateFailureReason,
+    GenerateRequest,
+    PairReadyIndication,
+)
+from qnetstack.physical.qstore import PairStore
+from qnetstack.service import (
+    Effect,
+    Indicate,
+    LayerName,
+    LocalProtocolError,
+    PeerMessage,
+    PeerProtocolError,
+    Primitive,
+    SendPeer,
+    Trace,
+    TraceRecord,
+)
+
+__all__ = ["MemoryDevice"]
+
+
+class MemoryDevice:
+    """Memory slots plus heralded links of one node.
+
+    Args:
+        name: Node name.
+        links: Link information per remote node.
+        store: Shared pair store.
+        memory_slots: Number of qubits that can hold a pair half.
+    """
+
+    layer = LayerName.PHYSICAL
+
+    def __init__(
+        self, name: str, links: dict[str, LinkInfo], store: PairStore, memory_slots: int
+    ) -> None:
+        if memory_slots < 1:
+            raise ValueError(f"memory_slots must be >= 1, got {memory_slots}")
+        self.name = name
+        self.links = links
+        self.store = store
+        self.memory_slots = memory_slots
+        self._free: list[int] = list(range(memory_slots - 1, -1, -1))  # pop() gives slot 0 first
+        self._reserved: dict[tuple[str, int], int] = {}  # (remote, tag) -> slot
+        self._held: dict[int, tuple[int, int]] = {}  # slot -> (pair_id, qubit_index)
+
+    @property
+    def free_slots(self) -> int:
+        """Slots neither reserved nor holding a qubit."""
+        return len(self._free)
+
+    def held(self, slot: int) -> tuple[int, int]:
+        """``(pair_id, qubit_index)`` of the half in ``slot``."""
+        try:
+            return self._held[slot]
+        except KeyError:
+            raise LocalProtocolError(f"{self.name}: slot {slot} holds no qubit") from None
+
+    # --- entry points ---------------------------------------------------------------------
+
+    def from_above(self, primitive: Primitive, now_ps: int) -> list[Effect]:
+        match primitive:
+            case GenerateRequest(remote, tag):
+                return self._generate(remote, tag)
+            case AbortRequest(remote, tag):
+                slot = self._reserved.pop((remote, tag), None)
+                if slot is None:
+                    return []
+                self._free.append(slot)
+                return [SendPeer(self.links[remote].geometry.station, AttemptAbort(tag))]
+            case FreeRequest(slot):
+                pair = self._held.pop(slot, None)
+                if pair is None:
+                    raise LocalProtocolError(f"{self.name}: FreeRequest for empty slot {slot}")
+                self.store.discard(*pair)
+                self._free.append(slot)
+                return []
+        raise LocalProtocolError(f"{self.name}: physical layer cannot handle {primitive!r}")
+
+    def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
+        raise LocalProtocolError("the physical layer is the bottom of the stack")
+
+    def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
+        if not isinstance(pdu, Herald):
+            raise PeerProtocolError(f"{self.name}: unexpected {pdu!r} from {src}")
+        remote = self._remote_of_station(src)
+        slot = self._reserved.pop((remote, pdu.tag), None)
+        if slot is None:  # aborted meanwhile: the half is lost
+            self.store.discard(pdu.pair_id, pdu.qubit_index)
+            return [Trace(TraceRecord("herald-discarded", {"remote": remote, "tag": pdu.tag}))]
+        self._held[slot] = (pdu.pair_id, pdu.qubit_index)
+        indication = PairReadyIndication(
+            remote=remote,
+            tag=pdu.tag,
+            pair_id=pdu.pair_id,
+            slot=slot,
+            bell_index=pdu.bell_index,
+            attempts=pdu.attempts,
+            herald_time_ps=now_ps - self._arm_delay_ps(remote),
+            expected_fidelity=pdu.expected_fidelity,
+        )
+        return [Indicate(indication)]
+
+    def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
+        return []
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _generate(self, remote: str, tag: int) -> list[Effect]:
+        info = self.links.get(remote)
+        if info is None:
+            failure = GenerateFailure(remote, tag, GenerateFailureReason.NO_LINK)
+            return [Indicate(failure)]
+        if (remote, tag) in self._reserved:
+            raise LocalProtocolError(f"{self.name}: tag {tag} with {remote} is already active")
+        if not self._free:
+            return [Indicate(GenerateFailure(remote, tag, GenerateFailureReason.OUT_OF_MEMORY))]
+        self._reserved[(remote, tag)] = self._free.pop()
+        return [SendPeer(info.geometry.station, AttemptStart(tag))]
+
+    def _remote_of_station(self, station: str) -> str:
+        for remote, info in self.links.items():
+            if info.geometry.station == station:
+                return remote
+        raise PeerProtocolError(f"{self.name}: herald from unknown station {station!r}")
+
+    def _arm_delay_ps(self, remote: str) -> int:
+        geometry = self.links[remote].geometry
+        if geometry.node_a == self.name:
+            return geometry.arm_a_delay_ps
+        return geometry.arm_b_delay_ps

@@ -1,0 +1,105 @@
+"""Service primitives of the physical layer: what the link layer may ask of a node's hardware.
+
+The physical layer offers *one heralded pair at a time* per request: the link layer asks for a
+pair with a remote node (``GenerateRequest``); the hardware attempts until the heralding station
+announces success and then indicates ``PairReadyIndication`` with the memory slot that now holds
+this node's half, the Bell state the herald announced and the number of attempts it took.
+Pairs stay in memory (decohering) until the link layer frees the slot (``FreeRequest``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from qnetstack.service import Primitive
+
+__all__ = [
+    "AbortRequest",
+    "FreeRequest",
+    "GenerateFailure",
+    "GenerateFailureReason",
+    "GenerateRequest",
+    "PairReadyIndication",
+    "PhysicalRequest",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateRequest(Primitive):
+    """Attempt to generate one heralded pair with ``remote``.
+
+    Both ends must issue a request with the same ``tag``: the heralding station starts attempts
+    only when both nodes are ready, as in the midpoint heralding protocol of Dahlberg et al. 2019.
+
+    Attributes:
+        remote: The node at the other end of the link.
+        tag: Identifier both ends agree on (the link layer derives it from its request and pair
+            sequence numbers).
+    """
+
+    remote: str
+    tag: int
+
+
+@dataclass(frozen=True, slots=True)
+class AbortRequest(Primitive):
+    """Stop attempting for ``tag``; a pair heralded after the abort is discarded on arrival."""
+
+    remote: str
+    tag: int
+
+
+@dataclass(frozen=True, slots=True)
+class FreeRequest(Primitive):
+    """Release the memory slot ``slot`` (the qubit is discarded and the slot can be reused)."""
+
+    slot: int
+
+
+PhysicalRequest = GenerateRequest | AbortRequest | FreeRequest
+"""Every primitive the physical layer accepts from above."""
+
+
+@dataclass(frozen=True, slots=True)
+class PairReadyIndication(Primitive):
+    """A heralded pair is in memory.
+
+    Attributes:
+        remote: Node holding the other half.
+        tag: The tag of the :class:`GenerateRequest`.
+        pair_id: Identifier of the pair, equal at both ends.
+        slot: Memory slot holding this node's half.
+        bell_index: The Bell state the herald announced (``BellIndex`` value, 0..3).
+        attempts: Attempts the pair took (including the successful one).
+        herald_time_ps: When the station heralded success.
+        expected_fidelity: The platform's fidelity of a freshly heralded pair to ``bell_index``
+            (before memory decoherence); a model value, never used for reported fidelities.
+    """
+
+    remote: str
+    tag: int
+    pair_id: int
+    slot: int
+    bell_index: int
+    attempts: int
+    herald_time_ps: int
+    expected_fidelity: float
+
+
+class GenerateFailureReason(StrEnum):
+    """Why a :class:`GenerateRequest` could not be served."""
+
+    OUT_OF_MEMORY = "OUT_OF_MEMORY"
+    """No free memory slot at this node."""
+    NO_LINK = "NO_LINK"
+    """This node has no heralded link to the requested remote node."""
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateFailure(Primitive):
+    """A :class:`GenerateRequest` was refused at once (no attempt was made)."""
+
+    remote: str
+    tag: int
+    reason: GenerateFailureReason

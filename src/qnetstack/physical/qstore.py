@@ -1,0 +1,143 @@
+"""The ground-truth quantum state of every entangled pair in a simulation.
+
+Why a shared store: an entangled pair is *one* quantum state whose halves sit at two nodes. Each
+node's hardware entity refers to its half by ``(pair_id, qubit_index)``; the heralding station
+creates the state, the nodes age and discard their halves. Protocols never read this state
+(they only see announced labels and model estimates); metrics read it to report fidelities that
+come from the simulated state, never from a label.
+
+Memory decoherence is applied lazily: each half remembers when it was last brought up to date,
+and reading the state applies the T1/T2 channel for the elapsed time. No timer ticks per qubit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from qnetstack.quantum import BellDiagonal, DensityMatrix
+
+__all__ = ["Formalism", "MemoryModel", "PairState", "PairStore"]
+
+PairState = DensityMatrix | BellDiagonal
+
+
+class Formalism(StrEnum):
+    """How pair states are represented."""
+
+    DM = "dm"
+    """Exact two-qubit density matrices."""
+    BELL_DIAGONAL = "bell_diagonal"
+    """Four Bell-basis coefficients per pair (exact for Pauli noise; amplitude damping twirled)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryModel:
+    """Idle-memory noise of one qubit: amplitude damping (T1) then dephasing (T2).
+
+    ``math.inf`` means no decay. Convention of Coopmans et al. 2021 (see physics.md F4).
+    """
+
+    t1_ps: float = math.inf
+    t2_ps: float = math.inf
+
+    @property
+    def noiseless(self) -> bool:
+        """True when the memory never decoheres."""
+        return math.isinf(self.t1_ps) and math.isinf(self.t2_ps)
+
+
+@dataclass(slots=True)
+class _Entry:
+    state: PairState
+    memories: tuple[MemoryModel, MemoryModel]
+    updated_ps: list[int]
+    holders: tuple[str, str]
+    alive: list[bool] = field(default_factory=lambda: [True, True])
+
+
+class PairStore:
+    """Holds pair states, ages them lazily and hands out pair identifiers."""
+
+    __slots__ = ("_entries", "_next_id", "formalism")
+
+    def __init__(self, formalism: Formalism = Formalism.DM) -> None:
+        self.formalism = Formalism(formalism)
+        self._entries: dict[int, _Entry] = {}
+        self._next_id = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, pair_id: object) -> bool:
+        return pair_id in self._entries
+
+    def werner(self, fidelity: float, bell_index: int) -> PairState:
+        """A Werner state around ``bell_index`` in the store's formalism."""
+        if self.formalism is Formalism.DM:
+            return DensityMatrix.werner(fidelity, bell_index)
+        return BellDiagonal.werner(fidelity, bell_index)
+
+    def add(
+        self,
+        state: PairState,
+        holders: tuple[str, str],
+        memories: tuple[MemoryModel, MemoryModel],
+        born_ps: tuple[int, int],
+    ) -> int:
+        """Store a new pair and return its id.
+
+        Args:
+            state: Two-qubit state; qubit 0 is held by ``holders[0]``.
+            holders: Nodes holding qubit 0 and qubit 1.
+            memories: Memory noise of each half.
+            born_ps: From when each half decoheres (typically its photon's emission time).
+        """
+        pair_id = self._next_id
+        self._next_id += 1
+        self._entries[pair_id] = _Entry(state, memories, list(born_ps), holders)
+        return pair_id
+
+    def state(self, pair_id: int, now_ps: int) -> PairState:
+        """The pair's state with memory noise applied up to ``now_ps``."""
+        entry = self._get(pair_id)
+        state = entry.state
+        for qubit in (0, 1):
+            dt = now_ps - entry.updated_ps[qubit]
+            memory = entry.memories[qubit]
+            if dt <= 0 or memory.noiseless or not entry.alive[qubit]:
+                continue
+            if isinstance(state, DensityMatrix):
+                state = state.apply_memory_noise(qubit, dt, memory.t1_ps, memory.t2_ps)
+            else:
+                state = state.apply_memory_noise(dt, memory.t1_ps, memory.t2_ps)
+            entry.updated_ps[qubit] = now_ps
+        entry.state = state
+        return state
+
+    def fidelity(self, pair_id: int, bell_index: int, now_ps: int) -> float:
+        """Fidelity of the pair, aged to ``now_ps``, to the Bell state ``bell_index``."""
+        state = self.state(pair_id, now_ps)
+        if isinstance(state, DensityMatrix):
+            return float(state.fidelity_bell(bell_index))
+        return float(state.fidelity(bell_index))
+
+    def holders(self, pair_id: int) -> tuple[str, str]:
+        """The nodes holding qubit 0 and qubit 1."""
+        return self._get(pair_id).holders
+
+    def discard(self, pair_id: int, qubit_index: int) -> None:
+        """A node discarded its half; the pair is forgotten once both halves are gone."""
+        entry = self._entries.get(pair_id)
+        if entry is None:
+            return
+        entry.alive[qubit_index] = False
+        if not any(entry.alive):
+            del self._entries[pair_id]
+
+    def _get(self, pair_id: int) -> _Entry:
+        try:
+            return self._entries[pair_id]
+        except KeyError:
+            raise KeyError(f"pair {pair_id} is not in the store (discarded?)") from None

@@ -1,0 +1,238 @@
+"""Loading a scenario: YAML → schema → plugin configs → cross-field checks, with clear errors.
+
+Every problem becomes a :class:`ScenarioIssue` with a dotted field path (``links[0].length_km``)
+and a message saying what is allowed. :class:`ScenarioError` carries all of them, so a user fixes
+a file in one pass, and the CLI prints them without a traceback (exit code 2).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from qnetstack.runtime.plugins import PluginError, PluginRegistry
+from qnetstack.scenario.schema import PluginChoice, Scenario
+from qnetstack.service import LayerName
+
+__all__ = ["LoadedScenario", "ScenarioError", "ScenarioIssue", "load_scenario", "parse_scenario"]
+
+_PLUGIN_SECTIONS: dict[str, LayerName] = {
+    "platform": LayerName.PHYSICAL,
+    "link_layer": LayerName.LINK,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioIssue:
+    """One problem in a scenario: where and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ScenarioError(Exception):
+    """The scenario is invalid; :attr:`issues` lists every problem found."""
+
+    def __init__(self, source: str, issues: list[ScenarioIssue]) -> None:
+        self.source = source
+        self.issues = issues
+        lines = "\n".join(f"  {issue}" for issue in issues)
+        super().__init__(f"invalid scenario {source}:\n{lines}")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedScenario:
+    """A validated scenario with its plugin configurations parsed."""
+
+    scenario: Scenario
+    plugin_configs: dict[str, BaseModel]
+    """Validated config model per plugin section (``platform``, ``link_layer``)."""
+    source: str
+
+
+def load_scenario(path: str | Path, registry: PluginRegistry) -> LoadedScenario:
+    """Read, parse and validate a scenario file.
+
+    Raises:
+        ScenarioError: If the file cannot be read or the scenario is invalid.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(source, [ScenarioIssue("", "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError(source, [ScenarioIssue("", "is a directory, not a file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(source, [ScenarioIssue("", f"cannot read file: {exc}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        problem = getattr(exc, "problem", None) or str(exc)
+        issue = ScenarioIssue("", f"not valid YAML{where}: {problem}")
+        raise ScenarioError(source, [issue]) from None
+    return parse_scenario(data, registry, source)
+
+
+def parse_scenario(data: Any, registry: PluginRegistry, source: str = "<scenario>") -> LoadedScenario:
+    """Validate already-parsed scenario data (a mapping)."""
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        issue = ScenarioIssue("", f"a scenario must be a mapping of fields, got {kind}")
+        raise ScenarioError(source, [issue])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(source, _issues_from(exc, Scenario)) from None
+    issues: list[ScenarioIssue] = []
+    configs = _plugin_configs(scenario, registry, issues)
+    issues += check_semantics(scenario)
+    if issues:
+        raise ScenarioError(source, issues)
+    return LoadedScenario(scenario, configs, source)
+
+
+def _plugin_configs(
+    scenario: Scenario, registry: PluginRegistry, issues: list[ScenarioIssue]
+) -> dict[str, BaseModel]:
+    configs: dict[str, BaseModel] = {}
+    for section, layer in _PLUGIN_SECTIONS.items():
+        choice: PluginChoice = getattr(scenario, section)
+        try:
+            spec = registry.get(layer, choice.plugin)
+        except PluginError as exc:
+            issues.append(ScenarioIssue(f"{section}.plugin", str(exc)))
+            continue
+        try:
+            configs[section] = spec.config_model.model_validate(choice.options())
+        except ValidationError as exc:
+            issues += _issues_from(exc, spec.config_model, prefix=section)
+    return configs
+
+
+def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
+    """Cross-field checks the schema cannot express: names must resolve, links be unique."""
+    issues: list[ScenarioIssue] = []
+    names = [node.name for node in scenario.nodes]
+    known = set(names)
+    allowed = ", ".join(names)
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        if name in seen:
+            issues.append(ScenarioIssue(f"nodes[{i}].name", f"duplicate node name {name!r}"))
+        seen.add(name)
+    pairs: set[frozenset[str]] = set()
+    for i, link in enumerate(scenario.links):
+        for j, end in enumerate(link.nodes):
+            if end not in known:
+                issues.append(
+                    ScenarioIssue(f"links[{i}].nodes[{j}]", f"unknown node {end!r}; nodes: {allowed}")
+                )
+        if link.nodes[0] == link.nodes[1]:
+            issues.append(ScenarioIssue(f"links[{i}].nodes", "a link needs two different nodes"))
+        key = frozenset(link.nodes)
+        if key in pairs:
+            issues.append(ScenarioIssue(f"links[{i}].nodes", "duplicate link between these nodes"))
+        pairs.add(key)
+    for i, request in enumerate(scenario.requests):
+        for field in ("src", "dst"):
+            name = getattr(request, field)
+            if name not in known:
+                issues.append(
+                    ScenarioIssue(f"requests[{i}].{field}", f"unknown node {name!r}; nodes: {allowed}")
+                )
+        if request.src == request.dst:
+            issues.append(ScenarioIssue(f"requests[{i}].dst", "must differ from src"))
+        elif {request.src, request.dst} <= known and frozenset((request.src, request.dst)) not in pairs:
+            issues.append(
+                ScenarioIssue(
+                    f"requests[{i}].dst",
+                    f"no link between {request.src!r} and {request.dst!r}; requests must be "
+                    "between neighbours until the network layer is available",
+                )
+            )
+        if request.start_s >= scenario.stop_time_s:
+            issues.append(
+                ScenarioIssue(
+                    f"requests[{i}].start_s",
+                    f"starts at {request.start_s} s, not before stop_time_s = "
+                    f"{scenario.stop_time_s} s",
+                )
+            )
+    return issues
+
+
+# --- pydantic error translation ----------------------------------------------------------------
+
+
+def _issues_from(
+    exc: ValidationError, model: type[BaseModel], prefix: str = ""
+) -> list[ScenarioIssue]:
+    issues = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        path = _format_path(((prefix,) if prefix else ()) + loc)
+        if error["type"] == "extra_forbidden":
+            parent = _model_at(model, loc[:-1])
+            fields = sorted(parent.model_fields) if parent is not None else []
+            message = f"unknown field {loc[-1]!r}"
+            if fields:
+                message += f"; allowed fields: {', '.join(fields)}"
+        elif error["type"] == "missing":
+            message = "required field is missing"
+        else:
+            message = str(error["msg"])
+            if "input" in error and error["type"] not in ("model_type", "dict_type"):
+                message += f" (got {error['input']!r})"
+        issues.append(ScenarioIssue(path, message))
+    return issues
+
+
+def _format_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model found by following ``loc`` from ``model`` (for 'allowed fields')."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model inside ``tuple[Model, ...]``, ``list[Model]`` or ``Model | None``."""
+    origin = typing.get_origin(annotation)
+    if origin in (tuple, list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                return arg
+    return annotation

@@ -1,0 +1,124 @@
+"""The scenario schema: what a YAML scenario file may contain.
+
+Every model is frozen and forbids unknown fields, so a typo is an error rather than a silently
+ignored setting. Field names carry their units (``_km``, ``_s``). Every field has a description;
+the docs' scenario reference is generated from this schema (``docs/gen_schema.py``).
+
+Plugin sections (``platform``, ``link_layer``) name a plugin with ``plugin:``; their other keys
+are validated by that plugin's own config model when the scenario is loaded
+(:func:`qnetstack.scenario.load.load_scenario`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from qnetstack.physical.qstore import Formalism
+
+__all__ = ["LinkSpec", "NodeSpec", "PluginChoice", "RequestSpec", "Scenario"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class PluginChoice(BaseModel):
+    """A plugin by name plus its configuration (validated by the plugin's own model)."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    plugin: str = Field(description="Name of the plugin (see `qnetstack plugins`).")
+
+    def options(self) -> dict[str, Any]:
+        """The plugin's configuration: every key except ``plugin``."""
+        return dict(self.model_extra or {})
+
+
+class NodeSpec(BaseModel):
+    """A network node (an end node or a repeater)."""
+
+    model_config = _FROZEN
+
+    name: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$",
+        description="Unique node name: a letter, then letters, digits, '_' or '-'.",
+    )
+
+
+class LinkSpec(BaseModel):
+    """A heralded link between two nodes, with a heralding station on the fibre between them."""
+
+    model_config = _FROZEN
+
+    nodes: tuple[str, str] = Field(description="The two end nodes, by name.")
+    length_km: float = Field(
+        gt=0.0, le=100_000.0, description="Fibre length between the two nodes, in km (> 0)."
+    )
+    station_position: float = Field(
+        0.5,
+        gt=0.0,
+        lt=1.0,
+        description="Where the heralding station sits, as a fraction of the length from the "
+        "first node; 0.5 is the midpoint.",
+    )
+    classical_loss_probability: float = Field(
+        0.0,
+        ge=0.0,
+        lt=1.0,
+        description="Probability that a classical message between the two nodes is lost.",
+    )
+
+
+class RequestSpec(BaseModel):
+    """An application request: entangled pairs between two nodes."""
+
+    model_config = _FROZEN
+
+    src: str = Field(description="Node that issues the request.")
+    dst: str = Field(description="Node to share the pairs with (must be a neighbour of src).")
+    pairs: int = Field(1, ge=1, le=10_000_000, description="Number of pairs wanted (≥ 1).")
+    min_fidelity: float = Field(
+        0.25,
+        ge=0.25,
+        le=1.0,
+        description="Minimum fidelity of a fresh pair, in [0.25, 1] (0.25: no requirement).",
+    )
+    start_s: float = Field(0.0, ge=0.0, description="Simulated time at which it is issued, s.")
+
+
+class Scenario(BaseModel):
+    """A complete simulation scenario."""
+
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1, description="Scenario name, reported in the results.")
+    description: str = Field("", description="Free text shown in the summary.")
+    seed: int = Field(
+        0, ge=0, lt=2**63, description="Run seed; the same seed gives identical results."
+    )
+    formalism: Formalism = Field(
+        Formalism.DM,
+        description="Pair-state representation: 'dm' (exact density matrices) or "
+        "'bell_diagonal' (fast, Pauli noise exact).",
+    )
+    stop_time_s: float = Field(
+        60.0,
+        gt=0.0,
+        description="Simulated-time limit in s; requests unfinished by then are reported as "
+        "incomplete with the pairs they got.",
+    )
+    platform: PluginChoice = Field(
+        default_factory=lambda: PluginChoice(plugin="depolarising"),
+        description="Physical-layer platform plugin and its parameters.",
+    )
+    link_layer: PluginChoice = Field(
+        default_factory=lambda: PluginChoice(plugin="simple-link"),
+        description="Link-layer protocol plugin and its parameters.",
+    )
+    nodes: tuple[NodeSpec, ...] = Field(min_length=2, description="The nodes (at least two).")
+    links: tuple[LinkSpec, ...] = Field(min_length=1, description="The heralded links.")
+    requests: tuple[RequestSpec, ...] = Field(
+        default=(), description="Application requests, issued at their start times."
+    )

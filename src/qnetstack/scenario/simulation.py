@@ -1,0 +1,275 @@
+"""Build a runtime from a scenario, run it, and report results.
+
+The builder places one heralding station per link (named ``station:<a>-<b>``) at
+``station_position`` along the fibre, connects nodes and station with classical channels whose
+delay is the fibre's (light-speed of the platform config, when it has one), and stacks on every
+end node the platform's hardware entity and the link-layer entity.
+
+Requests are the application's role in this scenario runner: at ``start_s`` a CREATE goes into
+the source's link layer. When both ends have announced a pair (OK), the runner reads the pair's
+*simulated* state (aged to that instant) from the pair store, computes its fidelity to the
+announced Bell state, and releases both halves. This observer role is the only code that reads
+ground-truth quantum states; no protocol does.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from qnetstack import __version__
+from qnetstack.analysis.stats import mean_ci95, percentiles
+from qnetstack.linklayer.primitives import (
+    CreateRequest,
+    EntanglementId,
+    ErrorIndication,
+    OkIndication,
+    ReleaseRequest,
+)
+from qnetstack.physical.device import MemoryDevice
+from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
+from qnetstack.physical.qstore import PairStore
+from qnetstack.physical.station import SampledStation
+from qnetstack.runtime import (
+    SPEED_OF_LIGHT_FIBRE_KM_PER_S,
+    PluginRegistry,
+    Runtime,
+    fibre_delay_ps,
+)
+from qnetstack.scenario.load import LoadedScenario
+from qnetstack.service import LayerName, Primitive
+
+__all__ = ["RequestStats", "Simulation", "run_scenario"]
+
+_PS_PER_S = 1_000_000_000_000
+
+
+@dataclass(slots=True)
+class RequestStats:
+    """What one request got, collected while the simulation runs."""
+
+    index: int
+    src: str
+    dst: str
+    requested: int
+    start_ps: int
+    delivered: int = 0
+    fidelities: list[float] = field(default_factory=list)
+    latencies_s: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    last_delivery_ps: int | None = None
+    finished: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The results-contract entry for this request."""
+        mean, (lo, hi) = mean_ci95(self.fidelities)
+        lat_mean, _ = mean_ci95(self.latencies_s)
+        p50, p95 = percentiles(self.latencies_s, (50, 95))
+        rate = 0.0
+        if self.delivered and self.last_delivery_ps is not None:
+            elapsed_s = (self.last_delivery_ps - self.start_ps) / _PS_PER_S
+            rate = self.delivered / elapsed_s if elapsed_s > 0 else 0.0
+        return {
+            "id": self.index,
+            "src": self.src,
+            "dst": self.dst,
+            "requested": self.requested,
+            "delivered": self.delivered,
+            "completed": self.delivered == self.requested,
+            "rate_hz": rate,
+            "fidelity": {"mean": mean, "ci95": [lo, hi], "n": len(self.fidelities)},
+            "latency_s": {"mean": lat_mean, "p50": p50, "p95": p95},
+            "errors": dict(sorted(self.errors.items())),
+        }
+
+
+@dataclass(slots=True)
+class _Half:
+    node: str
+    slot: int
+    bell_index: int
+    time_ps: int
+
+
+class Simulation:
+    """One scenario, built and ready to run.
+
+    Args:
+        loaded: A validated scenario.
+        registry: Where the scenario's plugins come from.
+        trace: Record every trace event (for ``qnetstack trace`` and tests).
+        seed: Overrides the scenario's seed when given.
+    """
+
+    def __init__(
+        self,
+        loaded: LoadedScenario,
+        registry: PluginRegistry,
+        *,
+        trace: bool = False,
+        seed: int | None = None,
+    ) -> None:
+        self.loaded = loaded
+        scenario = loaded.scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.runtime = Runtime(self.seed, trace=trace)
+        self.store = PairStore(scenario.formalism)
+        platform_spec = registry.get(LayerName.PHYSICAL, scenario.platform.plugin)
+        link_spec = registry.get(LayerName.LINK, scenario.link_layer.plugin)
+        platform_config = loaded.plugin_configs["platform"]
+        self.platform: PhysicalPlatform[Any] = platform_spec.factory(platform_config, self.store)
+        self.link_infos: list[LinkInfo] = []
+        self.stations: list[SampledStation] = []
+        self._build(platform_config, link_spec.factory, loaded.plugin_configs["link_layer"])
+        self.requests: list[RequestStats] = []
+        self._halves: dict[EntanglementId, _Half] = {}
+        self._due_ps: dict[int, int] = {}
+        self._open = 0
+        for node in self.runtime.nodes.values():
+            node.top_handler = self._on_top
+        self._schedule_requests()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build(self, platform_config: BaseModel, link_factory: Any, link_config: BaseModel) -> None:
+        scenario = self.loaded.scenario
+        runtime = self.runtime
+        speed = float(getattr(platform_config, "speed_of_light_km_per_s", 0.0)) or (
+            SPEED_OF_LIGHT_FIBRE_KM_PER_S
+        )
+        neighbours: dict[str, dict[str, LinkInfo]] = {n.name: {} for n in scenario.nodes}
+        for node in scenario.nodes:
+            runtime.add_node(node.name)
+        for link in scenario.links:
+            a, b = link.nodes
+            station = f"station:{a}-{b}"
+            runtime.add_node(station)
+            arm_a_km = link.length_km * link.station_position
+            arm_b_km = link.length_km - arm_a_km
+            geometry = LinkGeometry(
+                a, b, station, arm_a_km, arm_b_km,
+                fibre_delay_ps(arm_a_km, speed), fibre_delay_ps(arm_b_km, speed),
+            )  # fmt: skip
+            info = self.platform.link_info(geometry)
+            self.link_infos.append(info)
+            neighbours[a][b] = info
+            neighbours[b][a] = info
+            runtime.connect(a, station, geometry.arm_a_delay_ps)
+            runtime.connect(b, station, geometry.arm_b_delay_ps)
+            loss = link.classical_loss_probability
+            runtime.connect(a, b, fibre_delay_ps(link.length_km, speed), loss)
+            station_entity = self.platform.create_station(info, runtime.rng(f"{station}/physical"))
+            if isinstance(station_entity, SampledStation):
+                self.stations.append(station_entity)
+            runtime.node(station).add(station_entity)
+        for name, links in neighbours.items():
+            node = runtime.node(name)
+            node.add(self.platform.create_node(name, links, runtime.rng(f"{name}/physical")))
+            node.add(link_factory(name, link_config, links, runtime.rng(f"{name}/link")))
+
+    def _schedule_requests(self) -> None:
+        for index, spec in enumerate(self.loaded.scenario.requests):
+            start_ps = round(spec.start_s * _PS_PER_S)
+            stats = RequestStats(index, spec.src, spec.dst, spec.pairs, start_ps)
+            self.requests.append(stats)
+            self._due_ps[index] = start_ps
+            self._open += 1
+            create = CreateRequest(index, spec.dst, spec.pairs, spec.min_fidelity)
+            self.runtime.request_at(start_ps, spec.src, create, LayerName.LINK)
+
+    # --- the application role -------------------------------------------------------------
+
+    def _on_top(self, node: str, primitive: Primitive, now_ps: int) -> None:
+        match primitive:
+            case OkIndication():
+                self._on_ok(node, primitive, now_ps)
+            case ErrorIndication(origin, request_id, code, _):
+                stats = self.requests[request_id]
+                if node == origin and not stats.finished:
+                    stats.errors[code.value] = stats.errors.get(code.value, 0) + 1
+                    self._finish(stats)
+
+    def _on_ok(self, node: str, ok: OkIndication, now_ps: int) -> None:
+        ent = ok.entanglement_id
+        other = self._halves.pop(ent, None)
+        if other is None:
+            self._halves[ent] = _Half(node, ok.slot, ok.bell_index, now_ps)
+            return
+        stats = self.requests[ent.request_id]
+        if other.bell_index != ok.bell_index:
+            stats.errors["BELL_MISMATCH"] = stats.errors.get("BELL_MISMATCH", 0) + 1
+        else:
+            pair_id, _ = self._device(node).held(ok.slot)
+            stats.fidelities.append(self.store.fidelity(pair_id, ok.bell_index, now_ps))
+        stats.delivered += 1
+        stats.latencies_s.append((now_ps - self._due_ps[ent.request_id]) / _PS_PER_S)
+        self._due_ps[ent.request_id] = now_ps
+        stats.last_delivery_ps = now_ps
+        self.runtime.request(other.node, ReleaseRequest(other.slot), LayerName.LINK)
+        self.runtime.request(node, ReleaseRequest(ok.slot), LayerName.LINK)
+        if stats.delivered == stats.requested:
+            self._finish(stats)
+
+    def _finish(self, stats: RequestStats) -> None:
+        stats.finished = True
+        self._open -= 1
+        if self._open == 0:
+            self.runtime.sim.stop()
+
+    def _device(self, node: str) -> MemoryDevice:
+        entity = self.runtime.node(node).entity(LayerName.PHYSICAL)
+        if not isinstance(entity, MemoryDevice):
+            raise TypeError(f"node {node!r} hardware does not expose memory slots")
+        return entity
+
+    # --- running --------------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        """Run to completion (or the scenario's stop time) and return the results document."""
+        scenario = self.loaded.scenario
+        wall_start = time.perf_counter()
+        if self._open:
+            self.runtime.run(until_ps=round(scenario.stop_time_s * _PS_PER_S))
+        wall_s = time.perf_counter() - wall_start
+        for stats in self.requests:
+            if not stats.finished:
+                missing = stats.requested - stats.delivered
+                stats.errors["INCOMPLETE"] = missing
+        return {
+            "qnetstack_version": __version__,
+            "scenario": scenario.name,
+            "seed": self.seed,
+            "formalism": scenario.formalism.value,
+            "sim_time_s": self.runtime.now_ps / _PS_PER_S,
+            "wall_s": wall_s,
+            "events": self.runtime.sim.events_processed,
+            "requests": [stats.to_json() for stats in self.requests],
+            "links": [self._link_json(info, i) for i, info in enumerate(self.link_infos)],
+            "apps": [],
+        }
+
+    def _link_json(self, info: LinkInfo, index: int) -> dict[str, Any]:
+        geometry = info.geometry
+        station = self.stations[index] if index < len(self.stations) else None
+        return {
+            "nodes": [geometry.node_a, geometry.node_b],
+            "length_km": geometry.length_km,
+            "attempts": station.attempts if station else None,
+            "successes": station.successes if station else None,
+            "success_probability_model": info.success_probability,
+            "attempt_cycle_s": info.attempt_cycle_ps / _PS_PER_S,
+        }
+
+
+def run_scenario(
+    loaded: LoadedScenario,
+    registry: PluginRegistry,
+    *,
+    seed: int | None = None,
+    trace: bool = False,
+) -> dict[str, Any]:
+    """Build and run ``loaded``; return the results document (see the results contract)."""
+    return Simulation(loaded, registry, seed=seed, trace=trace).run()

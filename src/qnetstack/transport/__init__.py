@@ -1,0 +1,1 @@
+"""Transport layer: qubit delivery by teleportation (planned)."""
