@@ -71,9 +71,7 @@ def run(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the results JSON here.")
     ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, help="Override the scenario's seed.")
-    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the scenario's seed.")] = None,
 ) -> None:
     """Run a scenario and print a summary table."""
     registry = PluginRegistry.from_entry_points()

@@ -41,13 +41,13 @@ class SimulationError(RuntimeError):
     """Raised for misuse of the kernel (scheduling in the past, a non-integer time)."""
 
 
-class _StopSimulation(Exception):
+class _StopSimulationSignal(Exception):  # noqa: N818 - a control-flow signal, not an error
     """Raised by the stop event to leave :meth:`Simulator.run` (SimPy's approach: no per-event
     flag check in the hot loop)."""
 
 
 def _raise_stop() -> None:
-    raise _StopSimulation
+    raise _StopSimulationSignal
 
 
 EventHandle: TypeAlias = list[Any]
@@ -241,7 +241,7 @@ class Simulator:
                     self._now_ps = entry[0]
                     fired += 1
                     callback()
-        except _StopSimulation:
+        except _StopSimulationSignal:
             fired -= 1  # the stop event itself is not a model event
             stopped = True
         finally:

@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -199,7 +199,7 @@ class SimpleLink:
         links: Link model per neighbour (from the physical platform).
     """
 
-    layer = LayerName.LINK
+    layer: ClassVar[LayerName] = LayerName.LINK
 
     def __init__(self, name: str, links: dict[str, LinkInfo]) -> None:
         self.name = name

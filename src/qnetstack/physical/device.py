@@ -18,6 +18,7 @@ The entity is platform-neutral; a platform passes its own node parameters (slot 
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import ClassVar
 
 from qnetstack.physical.messages import AttemptAbort, AttemptStart, Herald
 from qnetstack.physical.platform import LinkInfo
@@ -56,7 +57,7 @@ class MemoryDevice:
         memory_slots: Number of qubits that can hold a pair half.
     """
 
-    layer = LayerName.PHYSICAL
+    layer: ClassVar[LayerName] = LayerName.PHYSICAL
 
     def __init__(
         self, name: str, links: dict[str, LinkInfo], store: PairStore, memory_slots: int

@@ -19,7 +19,7 @@ makes long links cheap to simulate.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import numpy as np
 
@@ -73,7 +73,7 @@ class SampledStation:
         rng: The station's random stream.
     """
 
-    layer = LayerName.PHYSICAL
+    layer: ClassVar[LayerName] = LayerName.PHYSICAL
 
     def __init__(
         self,
@@ -154,7 +154,12 @@ class SampledStation:
             Trace(
                 TraceRecord(
                     "herald",
-                    {"tag": tag, "pair_id": pair_id, "bell_index": bell_index, "attempts": attempts},
+                    {
+                        "tag": tag,
+                        "pair_id": pair_id,
+                        "bell_index": bell_index,
+                        "attempts": attempts,
+                    },
                 )
             ),
             SendPeer(geometry.node_a, Herald(tag, pair_id, 0, bell_index, attempts, fidelity)),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ClassicalChannel", "SPEED_OF_LIGHT_FIBRE_KM_PER_S", "fibre_delay_ps"]
+__all__ = ["SPEED_OF_LIGHT_FIBRE_KM_PER_S", "ClassicalChannel", "fibre_delay_ps"]
 
 SPEED_OF_LIGHT_FIBRE_KM_PER_S = 208_189.0
 """Default group velocity in fibre, c / 1.44 (refractive index 1.44, as in Coopmans et al.,
@@ -60,8 +60,7 @@ class ClassicalChannel:
     def transmit(self) -> bool:
         """Count a message and decide whether it arrives."""
         self.sent += 1
-        if self.loss_probability and self.rng is not None:
-            if self.rng.random() < self.loss_probability:
-                self.lost += 1
-                return False
+        if self.rng is not None and self.rng.random() < self.loss_probability:
+            self.lost += 1
+            return False
         return True

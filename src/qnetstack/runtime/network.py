@@ -40,7 +40,7 @@ from qnetstack.service import (
     Trace,
 )
 
-__all__ = ["Node", "Runtime", "WiringError", "TopHandler"]
+__all__ = ["Node", "Runtime", "TopHandler", "WiringError"]
 
 TopHandler = Callable[[str, Primitive, int], None]
 """Called as ``handler(node, primitive, now_ps)`` with what the top entity of a node indicates."""

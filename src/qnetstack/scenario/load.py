@@ -87,7 +87,9 @@ def load_scenario(path: str | Path, registry: PluginRegistry) -> LoadedScenario:
     return parse_scenario(data, registry, source)
 
 
-def parse_scenario(data: Any, registry: PluginRegistry, source: str = "<scenario>") -> LoadedScenario:
+def parse_scenario(
+    data: Any, registry: PluginRegistry, source: str = "<scenario>"
+) -> LoadedScenario:
     """Validate already-parsed scenario data (a mapping)."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
@@ -139,7 +141,9 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
         for j, end in enumerate(link.nodes):
             if end not in known:
                 issues.append(
-                    ScenarioIssue(f"links[{i}].nodes[{j}]", f"unknown node {end!r}; nodes: {allowed}")
+                    ScenarioIssue(
+                        f"links[{i}].nodes[{j}]", f"unknown node {end!r}; nodes: {allowed}"
+                    )
                 )
         if link.nodes[0] == link.nodes[1]:
             issues.append(ScenarioIssue(f"links[{i}].nodes", "a link needs two different nodes"))
@@ -152,11 +156,15 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
             name = getattr(request, field)
             if name not in known:
                 issues.append(
-                    ScenarioIssue(f"requests[{i}].{field}", f"unknown node {name!r}; nodes: {allowed}")
+                    ScenarioIssue(
+                        f"requests[{i}].{field}", f"unknown node {name!r}; nodes: {allowed}"
+                    )
                 )
         if request.src == request.dst:
             issues.append(ScenarioIssue(f"requests[{i}].dst", "must differ from src"))
-        elif {request.src, request.dst} <= known and frozenset((request.src, request.dst)) not in pairs:
+        elif {request.src, request.dst} <= known and frozenset(
+            (request.src, request.dst)
+        ) not in pairs:
             issues.append(
                 ScenarioIssue(
                     f"requests[{i}].dst",

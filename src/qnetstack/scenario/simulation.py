@@ -166,9 +166,9 @@ class Simulation:
                 self.stations.append(station_entity)
             runtime.node(station).add(station_entity)
         for name, links in neighbours.items():
-            node = runtime.node(name)
-            node.add(self.platform.create_node(name, links, runtime.rng(f"{name}/physical")))
-            node.add(link_factory(name, link_config, links, runtime.rng(f"{name}/link")))
+            stack = runtime.node(name)
+            stack.add(self.platform.create_node(name, links, runtime.rng(f"{name}/physical")))
+            stack.add(link_factory(name, link_config, links, runtime.rng(f"{name}/link")))
 
     def _schedule_requests(self) -> None:
         for index, spec in enumerate(self.loaded.scenario.requests):
