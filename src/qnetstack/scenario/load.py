@@ -190,8 +190,12 @@ def _issues_from(
     exc: ValidationError, model: type[BaseModel], prefix: str = ""
 ) -> list[ScenarioIssue]:
     issues = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    deeper = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
+    for error in errors:
         loc = tuple(error["loc"])
+        if error["type"] == "too_short" and loc in deeper:
+            continue  # a list emptied by its own invalid items: the item errors say why
         path = _format_path(((prefix,) if prefix else ()) + loc)
         if error["type"] == "extra_forbidden":
             parent = _model_at(model, loc[:-1])
@@ -204,7 +208,8 @@ def _issues_from(
         else:
             message = str(error["msg"])
             if "input" in error and error["type"] not in ("model_type", "dict_type"):
-                message += f" (got {error['input']!r})"
+                got = repr(error["input"])
+                message += f" (got {got if len(got) <= 60 else got[:57] + '...'})"
         issues.append(ScenarioIssue(path, message))
     return issues
 
