@@ -13,10 +13,11 @@ from qnetstack.physical.primitives import (
     PhysicalRequest,
 )
 from qnetstack.physical.qstore import Formalism, MemoryModel, PairState, PairStore
-from qnetstack.physical.station import HeraldModel, SampledStation
+from qnetstack.physical.station import AttemptStation, HeraldModel, SampledStation, Station
 
 __all__ = [
     "AbortRequest",
+    "AttemptStation",
     "DepolarisingConfig",
     "DepolarisingPlatform",
     "Formalism",
@@ -35,4 +36,5 @@ __all__ = [
     "PhysicalPlatform",
     "PhysicalRequest",
     "SampledStation",
+    "Station",
 ]

@@ -13,6 +13,7 @@ routing studies where the hardware details do not matter.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import MemoryModel, PairState, PairStore
-from qnetstack.physical.station import SampledStation
+from qnetstack.physical.station import AttemptStation, SampledStation
 from qnetstack.quantum import BellIndex
 from qnetstack.service import Layer, LayerName, PluginSpec
 
@@ -34,6 +35,11 @@ class DepolarisingConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    mode: Literal["attempts", "sampled"] = Field(
+        "sampled",
+        description="'attempts': every attempt is an event and failures are announced; "
+        "'sampled': the number of attempts is drawn at once (same physics, much faster).",
+    )
     success_probability: float = Field(
         0.01, gt=0.0, le=1.0, description="Probability that one attempt heralds a pair, in (0, 1]."
     )
@@ -119,7 +125,8 @@ class DepolarisingPlatform(PhysicalPlatform[DepolarisingConfig]):
         model = _WernerHerald(self.config.success_probability, self.config.fidelity)
         emission_ps = round(self.config.emission_delay_us * 1e6)
         memories = (self.config.memory, self.config.memory)
-        return SampledStation(info, model, emission_ps, memories, self.store, rng)
+        station = SampledStation if self.config.mode == "sampled" else AttemptStation
+        return station(info, model, emission_ps, memories, self.store, rng)
 
 
 PLUGIN = PluginSpec(

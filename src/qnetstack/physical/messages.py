@@ -47,3 +47,4 @@ class Herald(PeerMessage):
     bell_index: int
     attempts: int
     expected_fidelity: float
+

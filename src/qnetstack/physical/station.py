@@ -1,19 +1,33 @@
-"""A heralding station that samples the number of attempts (the ``sampled`` execution mode).
+"""Heralding stations in the two execution modes, ``attempts`` and ``sampled``: same physics.
 
 Theory of operation
 -------------------
-The station sits between two nodes. When both have announced :class:`~.messages.AttemptStart`
+A station sits between two nodes. When both have announced :class:`~.messages.AttemptStart`
 for the same tag, attempts run back to back with period ``attempt_cycle_ps`` (emission delay
 plus the herald round trip on the longer arm: a node may only re-initialise its communication
-qubit once it knows the previous attempt failed). Instead of one event per attempt, the number
-of attempts until the first success is drawn from the geometric distribution with the
-platform's per-attempt success probability, and a single timer fires at the successful
-attempt. The station then asks its :class:`HeraldModel` for the heralded state, stores it in the
-shared pair store (each half decoheres from its photon's emission time) and sends a
-:class:`~.messages.Herald` to each node.
+qubit once it knows the previous attempt failed; Coopmans et al. 2021, Methods). The photons of
+attempt *i* (1-based) meet at the station ``emission_delay + (i − 1) × cycle`` after the later
+node's start signal arrived.
 
-Per attempt the station does O(1) work regardless of the success probability, which is what
-makes long links cheap to simulate.
+* :class:`AttemptStation` (``attempts`` mode) makes every attempt an event: it draws success
+  with the platform's per-attempt probability and, after a failure, schedules the next attempt
+  one cycle later; with tracing on, each attempt is a trace record (for teaching and message
+  sequence diagrams).
+* :class:`SampledStation` (``sampled`` mode) draws the number of attempts until the first
+  success from the geometric distribution and fires one timer at the successful attempt. Work
+  per pair is O(1) whatever the success probability, which is what makes long links cheap.
+
+The midpoint's "no click" replies are not sent as messages in either mode: a failed attempt
+changes nothing at a node except per-attempt noise on its memories (nuclear dephasing), which
+is a fixed channel per attempt and composes exactly, so the node applies the cost of all the
+attempts of a run when the herald (or its own abort) tells it how many there were. This keeps
+attempts mode at one event per attempt.
+
+On success both ask the :class:`HeraldModel` for the announced Bell state and the heralded
+state, store it in the shared pair store (each half decoheres from its photon's emission time)
+and send a :class:`~.messages.Herald` to each node. Both modes therefore produce the same
+distribution of waiting times, states and announced Bell states (tested in
+``tests/validation``).
 """
 
 from __future__ import annotations
@@ -40,7 +54,7 @@ from qnetstack.service import (
     TraceRecord,
 )
 
-__all__ = ["HeraldModel", "SampledStation"]
+__all__ = ["AttemptStation", "HeraldModel", "SampledStation", "Station"]
 
 
 class HeraldModel(Protocol):
@@ -61,8 +75,8 @@ class HeraldModel(Protocol):
         ...
 
 
-class SampledStation:
-    """Heralding station of one link in ``sampled`` mode.
+class Station:
+    """What both station modes share: readiness bookkeeping and the herald itself.
 
     Args:
         info: The link it serves.
@@ -74,6 +88,8 @@ class SampledStation:
     """
 
     layer: ClassVar[LayerName] = LayerName.PHYSICAL
+    counts_running_attempts: ClassVar[bool] = False
+    """Whether ``_running`` holds attempts already made (attempts mode) or drawn (sampled)."""
 
     def __init__(
         self,
@@ -95,9 +111,11 @@ class SampledStation:
         self.store = store
         self.rng = rng
         self._ready: dict[int, set[str]] = {}
-        self._running: dict[int, int] = {}  # tag -> attempts drawn
+        self._running: dict[int, int] = {}  # tag -> attempts (drawn or made so far)
+        self._restarts: dict[int, StartTimer] = {}  # attempts mode: tag -> cached restart
         self.attempts = 0
-        """Attempts made so far (successful ones included), for link statistics."""
+        """Attempts made so far (successful ones included), for link statistics. In sampled
+        mode the attempts of a run aborted before its success are not counted."""
         self.successes = 0
         """Pairs heralded so far."""
 
@@ -121,28 +139,29 @@ class SampledStation:
                 return self._start(tag)
             case AttemptAbort(tag):
                 self._ready.pop(tag, None)
-                attempts = self._running.pop(tag, None)
-                if attempts is None:
+                made = self._running.pop(tag, None)
+                self._restarts.pop(tag, None)
+                if made is None:
                     return []
-                # The attempts made before the abort are not known exactly in sampled mode;
-                # count none of the unfinished run (documented in the link statistics).
-                return [CancelTimer(("herald", tag))]
+                if self.counts_running_attempts:
+                    self.attempts += made
+                return [CancelTimer(tag)]
         raise PeerProtocolError(f"station {geometry.station}: unexpected {pdu!r}")
 
     def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
-        match key:
-            case ("herald", int(tag)):
-                return self._herald(tag, now_ps)
-        raise LocalProtocolError(f"station {self.info.geometry.station}: unknown timer {key!r}")
+        # The station's only timers are attempt timers, keyed by the tag (an int). A plain
+        # type test keeps this per-attempt path cheap.
+        if type(key) is not int:
+            raise LocalProtocolError(f"station {self.info.geometry.station}: unknown timer {key!r}")
+        return self._attempt(key, now_ps)
 
     def _start(self, tag: int) -> list[Effect]:
-        attempts = int(self.rng.geometric(self.model.success_probability))
-        self._running[tag] = attempts
-        delay = self.emission_delay_ps + (attempts - 1) * self.info.attempt_cycle_ps
-        return [StartTimer(("herald", tag), delay)]
+        raise NotImplementedError
 
-    def _herald(self, tag: int, now_ps: int) -> list[Effect]:
-        attempts = self._running.pop(tag)
+    def _attempt(self, tag: int, now_ps: int) -> list[Effect]:
+        raise NotImplementedError
+
+    def _herald(self, tag: int, attempts: int, now_ps: int) -> list[Effect]:
         self.attempts += attempts
         self.successes += 1
         geometry = self.info.geometry
@@ -150,18 +169,73 @@ class SampledStation:
         born = (now_ps - geometry.arm_a_delay_ps, now_ps - geometry.arm_b_delay_ps)
         pair_id = self.store.add(state, (geometry.node_a, geometry.node_b), self.memories, born)
         fidelity = self.model.fresh_fidelity
+        data = {"tag": tag, "pair_id": pair_id, "bell_index": bell_index, "attempts": attempts}
         return [
-            Trace(
-                TraceRecord(
-                    "herald",
-                    {
-                        "tag": tag,
-                        "pair_id": pair_id,
-                        "bell_index": bell_index,
-                        "attempts": attempts,
-                    },
-                )
-            ),
+            Trace(TraceRecord("herald", data)),
             SendPeer(geometry.node_a, Herald(tag, pair_id, 0, bell_index, attempts, fidelity)),
             SendPeer(geometry.node_b, Herald(tag, pair_id, 1, bell_index, attempts, fidelity)),
         ]
+
+
+class SampledStation(Station):
+    """Heralding station in ``sampled`` mode: one event per heralded pair."""
+
+    def _start(self, tag: int) -> list[Effect]:
+        attempts = int(self.rng.geometric(self.model.success_probability))
+        self._running[tag] = attempts
+        delay = self.emission_delay_ps + (attempts - 1) * self.info.attempt_cycle_ps
+        return [StartTimer(tag, delay)]
+
+    def _attempt(self, tag: int, now_ps: int) -> list[Effect]:
+        return self._herald(tag, self._running.pop(tag), now_ps)
+
+
+_UNIFORM_BLOCK = 4096
+
+
+class AttemptStation(Station):
+    """Heralding station in ``attempts`` mode: one event per attempt, failures announced."""
+
+    counts_running_attempts = True
+
+    def __init__(
+        self,
+        info: LinkInfo,
+        model: HeraldModel,
+        emission_delay_ps: int,
+        memories: tuple[MemoryModel, MemoryModel],
+        store: PairStore,
+        rng: np.random.Generator,
+    ) -> None:
+        super().__init__(info, model, emission_delay_ps, memories, store, rng)
+        self._uniforms: list[float] = []
+        self._p = model.success_probability
+        self.tracing = False
+        """Emit one trace record per attempt (set by the runtime builder when tracing)."""
+
+    def _start(self, tag: int) -> list[Effect]:
+        self._running[tag] = 0
+        return [StartTimer(tag, self.emission_delay_ps)]
+
+    def _attempt(self, tag: int, now_ps: int) -> list[Effect]:
+        attempt = self._running[tag] + 1
+        uniforms = self._uniforms
+        if not uniforms:  # draw in blocks: one numpy call per 4096 attempts
+            uniforms = self._uniforms = self.rng.random(_UNIFORM_BLOCK).tolist()
+        success = uniforms.pop() < self._p
+        effects: list[Effect] = []
+        if self.tracing:
+            data = {"tag": tag, "attempt": attempt, "success": success}
+            effects.append(Trace(TraceRecord("attempt", data)))
+        if success:
+            del self._running[tag]
+            self._restarts.pop(tag, None)
+            return effects + self._herald(tag, attempt, now_ps)
+        self._running[tag] = attempt
+        # Effects are immutable values, so the restart effect of a run is built once: frozen
+        # dataclass construction would otherwise be a visible share of each attempt's cost.
+        restart = self._restarts.get(tag)
+        if restart is None:
+            restart = self._restarts[tag] = StartTimer(tag, self.info.attempt_cycle_ps)
+        effects.append(restart)
+        return effects

@@ -32,7 +32,7 @@ from qnetstack.linklayer.primitives import (
 from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import PairStore
-from qnetstack.physical.station import SampledStation
+from qnetstack.physical.station import AttemptStation, Station
 from qnetstack.runtime import (
     SPEED_OF_LIGHT_FIBRE_KM_PER_S,
     PluginRegistry,
@@ -122,7 +122,7 @@ class Simulation:
         platform_config = loaded.plugin_configs["platform"]
         self.platform: PhysicalPlatform[Any] = platform_spec.factory(platform_config, self.store)
         self.link_infos: list[LinkInfo] = []
-        self.stations: list[SampledStation] = []
+        self.stations: list[Station] = []
         self._build(platform_config, link_spec.factory, loaded.plugin_configs["link_layer"])
         self.requests: list[RequestStats] = []
         self._halves: dict[EntanglementId, _Half] = {}
@@ -162,8 +162,10 @@ class Simulation:
             loss = link.classical_loss_probability
             runtime.connect(a, b, fibre_delay_ps(link.length_km, speed), loss)
             station_entity = self.platform.create_station(info, runtime.rng(f"{station}/physical"))
-            if isinstance(station_entity, SampledStation):
+            if isinstance(station_entity, Station):
                 self.stations.append(station_entity)
+            if isinstance(station_entity, AttemptStation):
+                station_entity.tracing = runtime.trace.recording
             runtime.node(station).add(station_entity)
         for name, links in neighbours.items():
             stack = runtime.node(name)
