@@ -1,0 +1,1 @@
+"""A toy link-layer protocol for qnetstack."""
