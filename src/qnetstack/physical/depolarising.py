@@ -106,6 +106,10 @@ class _WernerHerald:
 class DepolarisingPlatform(PhysicalPlatform[DepolarisingConfig]):
     """Builds nodes and stations of the generic depolarising platform."""
 
+    @property
+    def speed_of_light_km_per_s(self) -> float:
+        return self.config.speed_of_light_km_per_s
+
     def link_info(self, geometry: LinkGeometry) -> LinkInfo:
         emission_ps = round(self.config.emission_delay_us * 1e6)
         longest_arm_ps = max(geometry.arm_a_delay_ps, geometry.arm_b_delay_ps)
@@ -119,7 +123,7 @@ class DepolarisingPlatform(PhysicalPlatform[DepolarisingConfig]):
     def create_node(
         self, name: str, stations: dict[str, LinkInfo], rng: np.random.Generator
     ) -> Layer:
-        return MemoryDevice(name, stations, self.store, self.config.memory_slots)
+        return MemoryDevice(name, stations, self.store, self.config.memory_slots, rng)
 
     def create_station(self, info: LinkInfo, rng: np.random.Generator) -> Layer:
         model = _WernerHerald(self.config.success_probability, self.config.fidelity)

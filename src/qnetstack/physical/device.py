@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import ClassVar
 
+import numpy as np
+
 from qnetstack.physical.messages import AttemptAbort, AttemptStart, Herald
 from qnetstack.physical.platform import LinkInfo
 from qnetstack.physical.primitives import (
@@ -28,9 +30,14 @@ from qnetstack.physical.primitives import (
     GenerateFailure,
     GenerateFailureReason,
     GenerateRequest,
+    MeasureConfirm,
+    MeasureRequest,
+    MoveFailure,
+    MoveRequest,
     PairReadyIndication,
 )
 from qnetstack.physical.qstore import PairStore
+from qnetstack.quantum import Basis
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -60,11 +67,17 @@ class MemoryDevice:
     layer: ClassVar[LayerName] = LayerName.PHYSICAL
 
     def __init__(
-        self, name: str, links: dict[str, LinkInfo], store: PairStore, memory_slots: int
+        self,
+        name: str,
+        links: dict[str, LinkInfo],
+        store: PairStore,
+        memory_slots: int,
+        rng: np.random.Generator | None = None,
     ) -> None:
         if memory_slots < 1:
             raise ValueError(f"memory_slots must be >= 1, got {memory_slots}")
         self.name = name
+        self.rng = rng if rng is not None else np.random.default_rng(0)
         self.links = links
         self.store = store
         self.memory_slots = memory_slots
@@ -94,15 +107,20 @@ class MemoryDevice:
                 slot = self._reserved.pop((remote, tag), None)
                 if slot is None:
                     return []
-                self._free.append(slot)
+                self._release_slot(slot)
                 return [SendPeer(self.links[remote].geometry.station, AttemptAbort(tag))]
             case FreeRequest(slot):
                 pair = self._held.pop(slot, None)
                 if pair is None:
                     raise LocalProtocolError(f"{self.name}: FreeRequest for empty slot {slot}")
                 self.store.discard(*pair)
-                self._free.append(slot)
+                self._release_slot(slot)
                 return []
+            case MeasureRequest(slot, basis):
+                outcome = self._measure(slot, basis, now_ps)
+                return [Indicate(MeasureConfirm(slot, basis, outcome))]
+            case MoveRequest(slot_from):
+                return [Indicate(MoveFailure(slot_from, "UNSUPPORTED: all slots are alike"))]
         raise LocalProtocolError(f"{self.name}: physical layer cannot handle {primitive!r}")
 
     def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
@@ -134,6 +152,23 @@ class MemoryDevice:
 
     # --- helpers --------------------------------------------------------------------------
 
+    def _measure(self, slot: int, basis: Basis, now_ps: int) -> int:
+        """Ideal measurement of the half in ``slot``; the slot is freed."""
+        if basis not in ("Z", "X", "Y"):
+            raise LocalProtocolError(f"{self.name}: basis must be 'Z', 'X' or 'Y', got {basis!r}")
+        pair_id, qubit_index = self.held(slot)
+        del self._held[slot]
+        self._release_slot(slot)
+        return self.store.measure(pair_id, qubit_index, basis, self.rng, now_ps)
+
+    def _allocate_slot(self) -> int | None:
+        """The slot a new heralded half will occupy, or ``None`` when memory is full."""
+        return self._free.pop() if self._free else None
+
+    def _release_slot(self, slot: int) -> None:
+        """Make ``slot`` available to the allocator again."""
+        self._free.append(slot)
+
     def _generate(self, remote: str, tag: int) -> list[Effect]:
         info = self.links.get(remote)
         if info is None:
@@ -141,9 +176,10 @@ class MemoryDevice:
             return [Indicate(failure)]
         if (remote, tag) in self._reserved:
             raise LocalProtocolError(f"{self.name}: tag {tag} with {remote} is already active")
-        if not self._free:
+        slot = self._allocate_slot()
+        if slot is None:
             return [Indicate(GenerateFailure(remote, tag, GenerateFailureReason.OUT_OF_MEMORY))]
-        self._reserved[(remote, tag)] = self._free.pop()
+        self._reserved[(remote, tag)] = slot
         return [SendPeer(info.geometry.station, AttemptStart(tag))]
 
     def _remote_of_station(self, station: str) -> str:

@@ -47,4 +47,3 @@ class Herald(PeerMessage):
     bell_index: int
     attempts: int
     expected_fidelity: float
-

@@ -23,7 +23,10 @@ from pydantic import BaseModel
 from qnetstack.physical.qstore import PairStore
 from qnetstack.service import Layer
 
-__all__ = ["LinkGeometry", "LinkInfo", "PhysicalPlatform"]
+__all__ = ["DEFAULT_SPEED_OF_LIGHT_KM_PER_S", "LinkGeometry", "LinkInfo", "PhysicalPlatform"]
+
+DEFAULT_SPEED_OF_LIGHT_KM_PER_S = 208_189.0
+"""c / 1.44 in km/s."""
 
 ConfigT = TypeVar("ConfigT", bound=BaseModel)
 
@@ -97,6 +100,15 @@ class PhysicalPlatform(ABC, Generic[ConfigT]):
     def __init__(self, config: ConfigT, store: PairStore) -> None:
         self.config = config
         self.store = store
+
+    @property
+    def speed_of_light_km_per_s(self) -> float:
+        """Signal speed in the platform's fibre; sets classical and herald delays.
+
+        Default c/1.44 (refractive index 1.44, Coopmans et al., Commun. Phys. 4, 164 (2021));
+        platforms with a configured value override this.
+        """
+        return DEFAULT_SPEED_OF_LIGHT_KM_PER_S
 
     @abstractmethod
     def link_info(self, geometry: LinkGeometry) -> LinkInfo:

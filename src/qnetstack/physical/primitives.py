@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from qnetstack.quantum import Basis
 from qnetstack.service import Primitive
 
 __all__ = [
@@ -20,6 +21,11 @@ __all__ = [
     "GenerateFailure",
     "GenerateFailureReason",
     "GenerateRequest",
+    "MeasureConfirm",
+    "MeasureRequest",
+    "MoveConfirm",
+    "MoveFailure",
+    "MoveRequest",
     "PairReadyIndication",
     "PhysicalRequest",
 ]
@@ -57,8 +63,55 @@ class FreeRequest(Primitive):
     slot: int
 
 
-PhysicalRequest = GenerateRequest | AbortRequest | FreeRequest
+@dataclass(frozen=True, slots=True)
+class MeasureRequest(Primitive):
+    """Measure the qubit in ``slot`` in ``basis`` ('Z', 'X' or 'Y'); the slot is freed.
+
+    The answer is a :class:`MeasureConfirm` after the hardware's readout time, with the
+    hardware's readout errors applied to the reported outcome.
+    """
+
+    slot: int
+    basis: Basis = "Z"
+
+
+@dataclass(frozen=True, slots=True)
+class MoveRequest(Primitive):
+    """Move the half in ``slot_from`` to a free memory qubit (on NV: electron → carbon).
+
+    Answered by :class:`MoveConfirm` once the move is done, or :class:`MoveFailure`.
+    """
+
+    slot_from: int
+
+
+PhysicalRequest = GenerateRequest | AbortRequest | FreeRequest | MeasureRequest | MoveRequest
 """Every primitive the physical layer accepts from above."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureConfirm(Primitive):
+    """The outcome (0 or 1) of a :class:`MeasureRequest` as the detector reported it."""
+
+    slot: int
+    basis: Basis
+    outcome: int
+
+
+@dataclass(frozen=True, slots=True)
+class MoveConfirm(Primitive):
+    """The half that was in ``slot_from`` is now in ``slot_to``."""
+
+    slot_from: int
+    slot_to: int
+
+
+@dataclass(frozen=True, slots=True)
+class MoveFailure(Primitive):
+    """A :class:`MoveRequest` could not be served (no free memory qubit, or empty slot)."""
+
+    slot_from: int
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)

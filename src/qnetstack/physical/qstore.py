@@ -16,7 +16,9 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from qnetstack.quantum import BellDiagonal, DensityMatrix
+import numpy as np
+
+from qnetstack.quantum import Basis, BellDiagonal, DensityMatrix, gates
 
 __all__ = ["Formalism", "MemoryModel", "PairState", "PairStore"]
 
@@ -122,6 +124,81 @@ class PairStore:
         if isinstance(state, DensityMatrix):
             return float(state.fidelity_bell(bell_index))
         return float(state.fidelity(bell_index))
+
+    def apply_noise(
+        self,
+        pair_id: int,
+        qubit_index: int,
+        now_ps: int,
+        *,
+        dephase: float = 0.0,
+        depolarise: float = 0.0,
+    ) -> None:
+        """Age the pair to ``now_ps``, then dephase and/or depolarise one half.
+
+        Both channels are single-qubit Pauli channels, so they keep a Bell-diagonal pair
+        Bell-diagonal and are exact in both formalisms.
+        """
+        state = self.state(pair_id, now_ps)
+        if isinstance(state, DensityMatrix):
+            if dephase:
+                state = state.dephase(qubit_index, dephase)
+            if depolarise:
+                state = state.depolarise(qubit_index, depolarise)
+        else:
+            if dephase:
+                state = state.dephase(dephase)
+            if depolarise:
+                state = state.depolarise(depolarise)
+        self._entries[pair_id].state = state
+
+    def apply_pauli_channel(
+        self, pair_id: int, qubit_index: int, now_ps: int, p_x: float, p_y: float, p_z: float
+    ) -> None:
+        """Age the pair to ``now_ps``, then apply a Pauli channel to one half (exact in both
+        formalisms)."""
+        state = self.state(pair_id, now_ps)
+        if isinstance(state, DensityMatrix):
+            p_i = 1.0 - p_x - p_y - p_z
+            kraus = [math.sqrt(max(p_i, 0.0)) * gates.I]
+            kraus += [
+                math.sqrt(p) * op for p, op in ((p_x, gates.X), (p_y, gates.Y), (p_z, gates.Z))
+            ]
+            state = state.apply_kraus(kraus, (qubit_index,))
+        else:
+            state = state.pauli_channel(p_x, p_y, p_z)
+        self._entries[pair_id].state = state
+
+    def set_memory(self, pair_id: int, qubit_index: int, memory: MemoryModel, now_ps: int) -> None:
+        """The half moved to a qubit with other coherence times (e.g. electron → carbon)."""
+        self.state(pair_id, now_ps)
+        entry = self._entries[pair_id]
+        memories = list(entry.memories)
+        memories[qubit_index] = memory
+        entry.memories = (memories[0], memories[1])
+
+    def measure(
+        self,
+        pair_id: int,
+        qubit_index: int,
+        basis: Basis,
+        rng: np.random.Generator,
+        now_ps: int,
+    ) -> int:
+        """Measure one half (ideal projective measurement) and return the outcome.
+
+        The pair's state collapses accordingly, so a later measurement of the other half
+        sees the right correlations; the measured half is discarded. A Bell-diagonal pair
+        is converted to its density matrix first (four coefficients cannot hold a
+        post-measurement product state). Readout errors are the hardware's business.
+        """
+        state = self.state(pair_id, now_ps)
+        if isinstance(state, BellDiagonal):
+            state = state.to_density_matrix()
+        outcome, post = state.measure(qubit_index, rng, basis)
+        self._entries[pair_id].state = post
+        self.discard(pair_id, qubit_index)
+        return outcome
 
     def holders(self, pair_id: int) -> tuple[str, str]:
         """The nodes holding qubit 0 and qubit 1."""

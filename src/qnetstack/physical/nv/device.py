@@ -1,0 +1,190 @@
+"""An NV node's hardware: one electron (communication qubit) and carbon-13 memory qubits.
+
+Theory of operation
+-------------------
+Slot 0 is the electron spin, the only qubit with an optical interface: every heralded pair
+lands there. Slots 1…n are carbon-13 nuclear spins, long-lived memories. The entity extends the
+platform-neutral :class:`~qnetstack.physical.device.MemoryDevice` with what is specific to NV:
+
+* generation needs the electron: a ``GenerateRequest`` while the electron holds a qubit is
+  answered with ``GenerateFailure(OUT_OF_MEMORY)``;
+* ``MoveRequest`` moves the electron's half into a free carbon (noise and duration in
+  :mod:`.gates`); ``MeasureRequest`` reads a half out with the readout fidelities f0/f1
+  (a carbon through the electron);
+* every entanglement attempt re-initialises and re-excites the electron, which dephases the
+  carbons through the hyperfine coupling: each carbon half held at the node is dephased with
+  p = α(1 − e^{−1/N_1/e}) per attempt (physics.md F3, Coopmans et al. 2021 Suppl. Note 4c).
+  A dephasing channel repeated k times is a dephasing channel with 1 − 2p_k = (1 − 2p)^k, so
+  the node applies all the attempts of a run in one step when the herald tells it their count
+  (exact, and identical in ``attempts`` and ``sampled`` modes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import ClassVar
+
+import numpy as np
+
+from qnetstack.physical.device import MemoryDevice
+from qnetstack.physical.messages import Herald
+from qnetstack.physical.nv.gates import move_channel, move_duration_ps, noisy_readout
+from qnetstack.physical.nv.params import NVConfig
+from qnetstack.physical.platform import LinkInfo
+from qnetstack.physical.primitives import (
+    FreeRequest,
+    MeasureConfirm,
+    MeasureRequest,
+    MoveConfirm,
+    MoveFailure,
+    MoveRequest,
+)
+from qnetstack.physical.qstore import MemoryModel, PairStore
+from qnetstack.quantum import Basis
+from qnetstack.service import (
+    Effect,
+    Indicate,
+    LayerName,
+    LocalProtocolError,
+    PeerMessage,
+    Primitive,
+    StartTimer,
+)
+
+__all__ = ["ELECTRON_SLOT", "NVDevice", "repeated_dephasing"]
+
+ELECTRON_SLOT = 0
+"""The communication qubit's slot."""
+
+_PS_PER_S = 1e12
+
+
+def repeated_dephasing(p: float, times: int) -> float:
+    """The dephasing probability equivalent to ``times`` dephasing channels of probability p.
+
+    Each channel multiplies the equatorial Bloch vector by (1 − 2p), so k of them give
+    (1 − 2p)^k = 1 − 2p_k.
+    """
+    return 0.5 * (1.0 - (1.0 - 2.0 * p) ** times)
+
+
+class NVDevice(MemoryDevice):
+    """Electron plus carbons of one NV node.
+
+    Args:
+        name: Node name.
+        links: Link information per remote node.
+        store: Shared pair store.
+        config: The NV platform configuration.
+    """
+
+    layer: ClassVar[LayerName] = LayerName.PHYSICAL
+
+    def __init__(
+        self,
+        name: str,
+        links: dict[str, LinkInfo],
+        store: PairStore,
+        config: NVConfig,
+        rng: np.random.Generator,
+    ) -> None:
+        super().__init__(name, links, store, memory_slots=1 + config.carbon.count, rng=rng)
+        self.config = config
+        self.electron_memory = MemoryModel(
+            config.electron.t1_s * _PS_PER_S, config.electron.t2_s * _PS_PER_S
+        )
+        self.carbon_memory = MemoryModel(
+            config.carbon.t1_s * _PS_PER_S, config.carbon.t2_s * _PS_PER_S
+        )
+        self._p_attempt = config.nuclear_dephasing_prob(config.attempt_alpha)
+        self._free.remove(ELECTRON_SLOT)  # carbons only: the electron has its own allocator
+        self._moving: dict[int, int] = {}  # slot_from -> carbon slot, while a move runs
+        self._move_channel = move_channel(config)
+        self._move_ps = move_duration_ps(config)
+
+    def from_above(self, primitive: Primitive, now_ps: int) -> list[Effect]:
+        match primitive:
+            case MeasureRequest(slot, basis):
+                return self._start_measure(slot, basis, now_ps)
+            case MoveRequest(slot_from):
+                return self._start_move(slot_from)
+            case FreeRequest(slot) if slot in self._moving or slot in self._moving.values():
+                raise LocalProtocolError(f"{self.name}: slot {slot} is being moved")
+        return super().from_above(primitive, now_ps)
+
+    def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
+        match key:
+            case ("measured", int(slot), str(basis), int(outcome)):
+                return [Indicate(MeasureConfirm(slot, basis, outcome))]  # type: ignore[arg-type]
+            case ("moved", int(slot_from)):
+                return self._finish_move(slot_from, now_ps)
+        raise LocalProtocolError(f"{self.name}: unknown timer {key!r}")
+
+    def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
+        if isinstance(pdu, Herald):
+            self._dephase_carbons(pdu.attempts, now_ps)
+        return super().from_peer(src, pdu, now_ps)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _allocate_slot(self) -> int | None:
+        """Heralded halves always land on the electron, so it must be idle."""
+        if ELECTRON_SLOT in self._held or ELECTRON_SLOT in self._reserved.values():
+            return None
+        return ELECTRON_SLOT
+
+    def _release_slot(self, slot: int) -> None:
+        if slot != ELECTRON_SLOT:  # the electron is tracked by _held/_reserved, not _free
+            super()._release_slot(slot)
+
+    def _start_measure(self, slot: int, basis: Basis, now_ps: int) -> list[Effect]:
+        """Readout: rotate (X/Y), map a carbon onto the electron, read with f0/f1."""
+        if slot in self._moving or slot in self._moving.values():
+            raise LocalProtocolError(f"{self.name}: slot {slot} is being moved")
+        pair_id, qubit_index = self.held(slot)
+        cfg = self.config
+        duration_us = cfg.electron.readout_duration_us
+        if basis != "Z":
+            self.store.apply_noise(
+                pair_id, qubit_index, now_ps, depolarise=cfg.electron.gate_depolar_prob
+            )
+            duration_us += cfg.electron.gate_duration_ns * 1e-3
+        if slot != ELECTRON_SLOT:
+            self.store.apply_noise(
+                pair_id, qubit_index, now_ps, depolarise=cfg.ec_gate.depolar_prob_per_qubit
+            )
+            duration_us += cfg.ec_gate.duration_us
+        true_outcome = self._measure(slot, basis, now_ps)
+        outcome = noisy_readout(
+            true_outcome, cfg.electron.readout_f0, cfg.electron.readout_f1, self.rng
+        )
+        return [StartTimer(("measured", slot, basis, outcome), round(duration_us * 1e6))]
+
+    def _start_move(self, slot_from: int) -> list[Effect]:
+        if slot_from not in self._held or slot_from in self._moving:
+            return [Indicate(MoveFailure(slot_from, "EMPTY_SLOT: nothing to move"))]
+        if slot_from != ELECTRON_SLOT:
+            return [Indicate(MoveFailure(slot_from, "UNSUPPORTED: only the electron is moved"))]
+        if not self._free:
+            return [Indicate(MoveFailure(slot_from, "OUT_OF_MEMORY: no free carbon"))]
+        self._moving[slot_from] = self._free.pop()
+        return [StartTimer(("moved", slot_from), self._move_ps)]
+
+    def _finish_move(self, slot_from: int, now_ps: int) -> list[Effect]:
+        carbon = self._moving.pop(slot_from)
+        pair_id, qubit_index = self._held.pop(slot_from)
+        channel = self._move_channel
+        self.store.apply_pauli_channel(
+            pair_id, qubit_index, now_ps, channel.p_x, channel.p_y, channel.p_z
+        )
+        self.store.set_memory(pair_id, qubit_index, self.carbon_memory, now_ps)
+        self._held[carbon] = (pair_id, qubit_index)
+        return [Indicate(MoveConfirm(slot_from, carbon))]
+
+    def _dephase_carbons(self, attempts: int, now_ps: int) -> None:
+        if not self._p_attempt:
+            return
+        p = repeated_dephasing(self._p_attempt, attempts)
+        for slot, (pair_id, qubit_index) in self._held.items():
+            if slot != ELECTRON_SLOT:
+                self.store.apply_noise(pair_id, qubit_index, now_ps, dephase=p)
