@@ -116,7 +116,7 @@ class Simulator:
         Raises:
             SimulationError: If the delay is negative or not an ``int``.
         """
-        if delay_ps < 0 or type(delay_ps) is not int:
+        if type(delay_ps) is not int or delay_ps < 0:
             raise SimulationError(f"delay_ps must be a non-negative int, got {delay_ps!r}")
         entry = [self._now_ps + delay_ps, priority, next(self._seq), callback]
         heappush(self._heap, entry)
@@ -143,7 +143,7 @@ class Simulator:
 
     def call_later(self, delay_ps: int, callback: Callable[[], object]) -> None:
         """Like :meth:`schedule` but returns no handle; for events that are never cancelled."""
-        if delay_ps < 0:
+        if type(delay_ps) is not int or delay_ps < 0:
             raise SimulationError(f"delay_ps must be a non-negative int, got {delay_ps!r}")
         heappush(self._heap, [self._now_ps + delay_ps, NORMAL, next(self._seq), callback])
 

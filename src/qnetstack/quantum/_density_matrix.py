@@ -251,27 +251,36 @@ class DensityMatrix:
 
     def depolarise(self, qubit: int, p: float) -> DensityMatrix:
         """Single-qubit depolarising channel with parameter ``p`` (NetSquid convention)."""
-        return self.apply_kraus(depolarising_kraus(p), [qubit])
+        depolarising_kraus(p)  # validates p
+        return self._single_qubit_noise(qubit, depolarise=p)
 
     def dephase(self, qubit: int, p: float) -> DensityMatrix:
         """Dephasing (1 − p)ρ + p ZρZ on ``qubit``."""
-        return self.apply_kraus(dephasing_kraus(p), [qubit])
+        dephasing_kraus(p)  # validates p
+        return self._single_qubit_noise(qubit, dephase=p)
 
     def amplitude_damp(self, qubit: int, gamma: float) -> DensityMatrix:
         """Amplitude damping (decay |1⟩ → |0⟩ with probability ``gamma``) on ``qubit``."""
-        return self.apply_kraus(amplitude_damping_kraus(gamma), [qubit])
+        amplitude_damping_kraus(gamma)  # validates gamma
+        return self._single_qubit_noise(qubit, gamma=gamma)
 
     def apply_memory_noise(
         self, qubit: int, dt_ps: int, t1_ps: float, t2_ps: float
     ) -> DensityMatrix:
         """Idle ``qubit`` for ``dt_ps`` under T1/T2 noise (see :func:`~.channels.t1t2_noise`)."""
         gamma, p_dephase = t1t2_noise(dt_ps, t1_ps, t2_ps)
-        state = self
-        if gamma > 0.0:
-            state = state.amplitude_damp(qubit, gamma)
-        if p_dephase > 0.0:
-            state = state.dephase(qubit, p_dephase)
-        return state
+        if gamma <= 0.0 and p_dephase <= 0.0:
+            return self
+        return self._single_qubit_noise(qubit, gamma=gamma, dephase=p_dephase)
+
+    def _single_qubit_noise(
+        self, qubit: int, *, gamma: float = 0.0, dephase: float = 0.0, depolarise: float = 0.0
+    ) -> DensityMatrix:
+        (q,) = check_qubits([qubit], self._n_qubits)
+        matrix = _tensor.single_qubit_noise(
+            self._matrix, q, self._n_qubits, gamma=gamma, dephase=dephase, depolarise=depolarise
+        )
+        return self._trusted(matrix, self._n_qubits)
 
     # ------------------------------------------------------------------ measurement
     def outcome_probabilities(self, qubit: int, basis: Basis = "Z") -> tuple[float, float]:

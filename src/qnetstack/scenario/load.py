@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import annotated_types
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -210,8 +211,35 @@ def _issues_from(
             if "input" in error and error["type"] not in ("model_type", "dict_type"):
                 got = repr(error["input"])
                 message += f" (got {got if len(got) <= 60 else got[:57] + '...'})"
+            if error["type"] in _BOUND_ERRORS:
+                allowed = _allowed_range(model, loc)
+                if allowed:
+                    message += f"; allowed: {allowed}"
         issues.append(ScenarioIssue(path, message))
     return issues
+
+
+_BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
+
+def _allowed_range(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """The interval a numeric field accepts, e.g. ``[0.25, 1]``, from its constraints."""
+    parent = _model_at(model, loc[:-1])
+    field = parent.model_fields.get(str(loc[-1])) if parent is not None else None
+    if field is None:
+        return None
+    low, high = "(-inf", "inf)"
+    for constraint in field.metadata:
+        match constraint:
+            case annotated_types.Gt(gt=bound):
+                low = f"({bound:g}"
+            case annotated_types.Ge(ge=bound):
+                low = f"[{bound:g}"
+            case annotated_types.Lt(lt=bound):
+                high = f"{bound:g})"
+            case annotated_types.Le(le=bound):
+                high = f"{bound:g}]"
+    return f"{low}, {high}"
 
 
 def _format_path(loc: tuple[Any, ...]) -> str:

@@ -33,12 +33,7 @@ from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import PairStore
 from qnetstack.physical.station import AttemptStation, Station
-from qnetstack.runtime import (
-    SPEED_OF_LIGHT_FIBRE_KM_PER_S,
-    PluginRegistry,
-    Runtime,
-    fibre_delay_ps,
-)
+from qnetstack.runtime import PluginRegistry, Runtime, fibre_delay_ps
 from qnetstack.scenario.load import LoadedScenario
 from qnetstack.service import LayerName, Primitive
 
@@ -137,9 +132,7 @@ class Simulation:
     def _build(self, platform_config: BaseModel, link_factory: Any, link_config: BaseModel) -> None:
         scenario = self.loaded.scenario
         runtime = self.runtime
-        speed = float(getattr(platform_config, "speed_of_light_km_per_s", 0.0)) or (
-            SPEED_OF_LIGHT_FIBRE_KM_PER_S
-        )
+        speed = self.platform.speed_of_light_km_per_s
         neighbours: dict[str, dict[str, LinkInfo]] = {n.name: {} for n in scenario.nodes}
         for node in scenario.nodes:
             runtime.add_node(node.name)
