@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,10 +31,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_out = Console()
-_err = Console(stderr=True)
+# Tables wider than 80 columns stay readable when the output is piped or captured in CI.
+_out = Console(width=None if sys.stdout.isatty() else 120)
+_err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 EXIT_USAGE = 2
+"""Bad input: a scenario, file or option the user can fix."""
+EXIT_FAILURE = 1
+"""The simulation itself failed (a bug); partial results are still printed and written."""
 
 
 def _fail(message: str) -> typer.Exit:
@@ -77,6 +82,7 @@ def run(
     registry = PluginRegistry.from_entry_points()
     loaded = _load(file, registry)
     results = run_scenario(loaded, registry, seed=seed)
+    failure = results.get("failure")
     if out is not None:
         try:
             out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -86,6 +92,16 @@ def run(
     _print_summary(results)
     if out is not None:
         _out.print(f"results written to {out}")
+    if failure is not None:
+        _err.print(
+            f"[bold red]error:[/] the simulation stopped at t = {failure['sim_time_s']:.6g} s: "
+            f"{failure['type']}: {failure['message']}\n"
+            "This is a bug in a protocol or platform plugin (or in qnetstack); the results "
+            "above are what was measured until then.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_FAILURE)
 
 
 @app.command()
@@ -94,11 +110,19 @@ def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) 
     registry = PluginRegistry.from_entry_points()
     loaded = _load(file, registry)
     scenario = loaded.scenario
+    counts = ", ".join(
+        _plural(len(items), noun)
+        for items, noun in ((scenario.nodes, "node"), (scenario.links, "link"),
+                            (scenario.requests, "request"))
+    )  # fmt: skip
     _out.print(
-        f"{file}: valid scenario {scenario.name!r} — {len(scenario.nodes)} nodes, "
-        f"{len(scenario.links)} links, {len(scenario.requests)} requests, "
+        f"{file}: valid scenario {scenario.name!r} — {counts}, "
         f"platform {scenario.platform.plugin!r}, link layer {scenario.link_layer.plugin!r}"
     )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 @app.command()

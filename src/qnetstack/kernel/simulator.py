@@ -154,7 +154,7 @@ class Simulator:
         due now); the clock stays at the current time. Pending events stay scheduled, so a
         later :meth:`run` continues where this one stopped.
         """
-        heappush(self._heap, [self._now_ps, URGENT, -1, _raise_stop])
+        heappush(self._heap, [self._now_ps, URGENT, next(self._seq), _raise_stop])
 
     @staticmethod
     def cancel(handle: EventHandle) -> bool:

@@ -57,10 +57,11 @@ class DepolarisingConfig(BaseModel):
     memory_t1_s: float = Field(
         math.inf, gt=0.0, description="Memory T1 (amplitude damping) in s; inf for none."
     )
-    memory_t2_s: float = Field(
-        math.inf,
+    memory_t2_s: float | None = Field(
+        None,
         gt=0.0,
-        description="Memory T2 (coherence) in s; inf for none. Must not exceed 2·T1.",
+        description="Memory T2 (coherence) in s; inf for none; unset means 2·T1 (pure "
+        "amplitude damping, or no noise when T1 is inf). Must not exceed 2·T1.",
     )
     speed_of_light_km_per_s: float = Field(
         208_189.0,
@@ -70,7 +71,7 @@ class DepolarisingConfig(BaseModel):
 
     @model_validator(mode="after")
     def _t2_within_t1(self) -> DepolarisingConfig:
-        if self.memory_t2_s > 2 * self.memory_t1_s:
+        if self.memory_t2_s is not None and self.memory_t2_s > 2 * self.memory_t1_s:
             raise ValueError(
                 f"memory_t2_s ({self.memory_t2_s}) must not exceed 2 × memory_t1_s "
                 f"({self.memory_t1_s}): no physical memory dephases slower than that"
@@ -80,7 +81,8 @@ class DepolarisingConfig(BaseModel):
     @property
     def memory(self) -> MemoryModel:
         """The memory noise model in picoseconds."""
-        return MemoryModel(self.memory_t1_s * _PS_PER_S, self.memory_t2_s * _PS_PER_S)
+        t2_s = 2 * self.memory_t1_s if self.memory_t2_s is None else self.memory_t2_s
+        return MemoryModel(self.memory_t1_s * _PS_PER_S, t2_s * _PS_PER_S)
 
 
 class _WernerHerald:

@@ -204,9 +204,11 @@ class Runtime:
             elif kind is SendDown:
                 self._send_down(node, index, effect.primitive)  # type: ignore[union-attr]
             elif kind is CancelTimer:
-                handle = self._timers.pop((node.name, index, effect.key), None)  # type: ignore[union-attr]
+                timer_id = (node.name, index, effect.key)  # type: ignore[union-attr]
+                handle = timers.pop(timer_id, None)
                 if handle is not None:
-                    self.sim.cancel(handle)
+                    cancel(handle)
+                    fires.pop(timer_id, None)
             elif kind is Trace:
                 if self.trace.active:
                     record = effect.record  # type: ignore[union-attr]

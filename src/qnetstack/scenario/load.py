@@ -207,8 +207,8 @@ def _issues_from(
         elif error["type"] == "missing":
             message = "required field is missing"
         else:
-            message = str(error["msg"])
-            if "input" in error and error["type"] not in ("model_type", "dict_type"):
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if "input" in error and not isinstance(error["input"], dict | list):
                 got = repr(error["input"])
                 message += f" (got {got if len(got) <= 60 else got[:57] + '...'})"
             if error["type"] in _BOUND_ERRORS:

@@ -55,6 +55,7 @@ class RequestStats:
     fidelities: list[float] = field(default_factory=list)
     latencies_s: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
+    error_messages: list[str] = field(default_factory=list)
     last_delivery_ps: int | None = None
     finished: bool = False
 
@@ -78,6 +79,7 @@ class RequestStats:
             "fidelity": {"mean": mean, "ci95": [lo, hi], "n": len(self.fidelities)},
             "latency_s": {"mean": lat_mean, "p50": p50, "p95": p95},
             "errors": dict(sorted(self.errors.items())),
+            "error_messages": list(self.error_messages),
         }
 
 
@@ -181,10 +183,11 @@ class Simulation:
         match primitive:
             case OkIndication():
                 self._on_ok(node, primitive, now_ps)
-            case ErrorIndication(origin, request_id, code, _):
+            case ErrorIndication(origin, request_id, code, message):
                 stats = self.requests[request_id]
                 if node == origin and not stats.finished:
                     stats.errors[code.value] = stats.errors.get(code.value, 0) + 1
+                    stats.error_messages.append(f"{code.value}: {message}")
                     self._finish(stats)
 
     def _on_ok(self, node: str, ok: OkIndication, now_ps: int) -> None:
@@ -226,8 +229,16 @@ class Simulation:
         """Run to completion (or the scenario's stop time) and return the results document."""
         scenario = self.loaded.scenario
         wall_start = time.perf_counter()
+        failure: dict[str, Any] | None = None
         if self._open:
-            self.runtime.run(until_ps=round(scenario.stop_time_s * _PS_PER_S))
+            try:
+                self.runtime.run(until_ps=round(scenario.stop_time_s * _PS_PER_S))
+            except Exception as exc:  # a protocol or plugin bug: keep what was measured so far
+                failure = {
+                    "type": type(exc).__name__,
+                    "message": str(exc),
+                    "sim_time_s": self.runtime.now_ps / _PS_PER_S,
+                }
         wall_s = time.perf_counter() - wall_start
         for stats in self.requests:
             if not stats.finished:
@@ -244,6 +255,7 @@ class Simulation:
             "requests": [stats.to_json() for stats in self.requests],
             "links": [self._link_json(info, i) for i, info in enumerate(self.link_infos)],
             "apps": [],
+            "failure": failure,
         }
 
     def _link_json(self, info: LinkInfo, index: int) -> dict[str, Any]:

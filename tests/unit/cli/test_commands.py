@@ -23,7 +23,7 @@ def flat(text: str) -> str:
 def test_validate_a_good_file():
     result = runner.invoke(app, ["validate", str(QUICKSTART)])
     assert result.exit_code == 0, result.output
-    assert "valid scenario 'quickstart' — 2 nodes, 1 links, 1 requests" in flat(result.stdout)
+    assert "valid scenario 'quickstart' — 2 nodes, 1 link, 1 request" in flat(result.stdout)
 
 
 def test_plugins_lists_both_builtins():
@@ -90,3 +90,27 @@ def test_console_script_entry_point():
     )
     assert done.returncode == 0, done.stderr
     assert "valid scenario" in done.stdout
+
+
+def test_a_plugin_bug_keeps_partial_results_and_exits_1(tmp_path, monkeypatch):
+    """An exception inside a protocol ends the run with a message, not a traceback."""
+    from qnetstack.linklayer import simple
+
+    calls = {"n": 0}
+    original = simple.SimpleLink.from_below
+
+    def flaky(self, primitive, now_ps):
+        calls["n"] += 1
+        if calls["n"] > 20:
+            raise RuntimeError("boom in the link layer")
+        return original(self, primitive, now_ps)
+
+    monkeypatch.setattr(simple.SimpleLink, "from_below", flaky)
+    out = tmp_path / "results.json"
+    result = runner.invoke(app, ["run", str(QUICKSTART), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "RuntimeError: boom in the link layer" in flat(result.output)
+    data = json.loads(out.read_text())
+    assert data["failure"]["type"] == "RuntimeError"
+    assert 0 < data["requests"][0]["delivered"] < data["requests"][0]["requested"]

@@ -46,7 +46,6 @@ def test_memory_model_is_in_picoseconds():
         {"fidelity": 1.01},
         {"memory_slots": 0},
         {"memory_t2_s": 0.0},
-        {"memory_t1_s": 1.0},  # T2 defaults to inf > 2·T1
         {"memory_t1_s": 1.0, "memory_t2_s": 2.5},
         {"unknown": 1},
     ],
@@ -107,3 +106,9 @@ def test_plugin_spec():
     assert PLUGIN.config_model is DepolarisingConfig
     assert PLUGIN.factory is DepolarisingPlatform
     assert math.isinf(DepolarisingConfig().memory_t1_s)
+
+
+def test_t1_only_means_t2_is_twice_t1() -> None:
+    memory = DepolarisingConfig(memory_t1_s=1.0).memory
+    assert memory.t2_ps == pytest.approx(2.0e12)
+    assert math.isinf(DepolarisingConfig().memory.t2_ps)

@@ -99,7 +99,8 @@ def test_t2_above_twice_t1_is_explained(registry):
     data = quickstart_data()
     data["platform"]["memory_t1_s"] = 0.1
     [issue] = issues_of(data, registry)
-    assert issue.startswith("platform: Value error, memory_t2_s (0.5) must not exceed 2")
+    assert issue.startswith("platform: memory_t2_s (0.5) must not exceed 2 × memory_t1_s (0.1)")
+    assert "(got {" not in issue  # no dump of the whole section
 
 
 def test_formalism_lists_the_allowed_values(registry):
