@@ -56,6 +56,7 @@ class LinkRun:
     results: dict[str, Any]
     attempts_per_pair: list[int] = field(default_factory=list)
     bell_indices: list[int] = field(default_factory=list)
+    herald_times_s: list[float] = field(default_factory=list)
     model_success_probability: float = 0.0
     model_fidelity: float = 0.0
     cycle_s: float = 0.0
@@ -91,6 +92,7 @@ def run_link(data: dict[str, Any]) -> LinkRun:
         results=results,
         attempts_per_pair=[int(e.data["attempts"]) for e in heralds],
         bell_indices=[int(e.data["bell_index"]) for e in heralds],
+        herald_times_s=[e.time_ps * 1e-12 for e in heralds],
         model_success_probability=info.success_probability,
         model_fidelity=info.fresh_fidelity,
         cycle_s=info.attempt_cycle_ps * 1e-12,

@@ -37,8 +37,8 @@ class DepolarisingConfig(BaseModel):
 
     mode: Literal["attempts", "sampled"] = Field(
         "sampled",
-        description="'attempts': every attempt is an event and failures are announced; "
-        "'sampled': the number of attempts is drawn at once (same physics, much faster).",
+        description="'attempts': every attempt is an event; 'sampled': the number of attempts "
+        "until success is drawn at once (same physics, much faster).",
     )
     success_probability: float = Field(
         0.01, gt=0.0, le=1.0, description="Probability that one attempt heralds a pair, in (0, 1]."

@@ -194,7 +194,7 @@ _UNIFORM_BLOCK = 4096
 
 
 class AttemptStation(Station):
-    """Heralding station in ``attempts`` mode: one event per attempt, failures announced."""
+    """Heralding station in ``attempts`` mode: one event per attempt (traced when tracing)."""
 
     counts_running_attempts = True
 

