@@ -71,9 +71,7 @@ def test_density_matrix_and_bell_diagonal_runs_agree(preset: str) -> None:
     fidelities agree to rounding and everything else is identical."""
     length_km = 0.002 if preset == "lab_2018" else 1.0
     dm = run_link(nv_scenario(preset, length_km=length_km, pairs=200, formalism="dm"))
-    bd = run_link(
-        nv_scenario(preset, length_km=length_km, pairs=200, formalism="bell_diagonal")
-    )
+    bd = run_link(nv_scenario(preset, length_km=length_km, pairs=200, formalism="bell_diagonal"))
     assert dm.attempts_per_pair == bd.attempts_per_pair
     assert dm.bell_indices == bd.bell_indices
     assert bd.request["fidelity"]["mean"] == pytest.approx(dm.request["fidelity"]["mean"], abs=1e-9)
