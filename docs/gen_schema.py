@@ -14,6 +14,7 @@ installed in the environment that builds the docs. A marker left unreplaced is a
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from typing import Any
@@ -165,7 +166,14 @@ def plugin_configs_markdown() -> str:
         section = sections.get(spec.layer.value, spec.layer.value)
         heading = f"`{spec.name}` ({spec.layer.value} layer, section `{section}:`)"
         model = spec.config_model
-        parts.append(_model_table(model.model_json_schema(), model, heading))
+        schema = model.model_json_schema()
+        parts.append(_model_table(schema, model, heading))
+        # Nested models (e.g. the NV platform's optics, electron, …) get their own tables, so
+        # the type links of the table above resolve.
+        for name, definition in schema.get("$defs", {}).items():
+            nested = getattr(importlib.import_module(model.__module__), name, None)
+            nested = nested if isinstance(nested, type) and issubclass(nested, BaseModel) else None
+            parts.append(_model_table(definition, nested, name, level=4))
     return "\n".join(parts)
 
 

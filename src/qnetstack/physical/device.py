@@ -90,6 +90,11 @@ class MemoryDevice:
         """Slots neither reserved nor holding a qubit."""
         return len(self._free)
 
+    @property
+    def occupied(self) -> dict[int, tuple[int, int]]:
+        """A copy of ``slot -> (pair_id, qubit_index)`` for every slot holding a half."""
+        return dict(self._held)
+
     def held(self, slot: int) -> tuple[int, int]:
         """``(pair_id, qubit_index)`` of the half in ``slot``."""
         try:

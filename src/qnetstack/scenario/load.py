@@ -99,21 +99,38 @@ def parse_scenario(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, _issues_from(exc, Scenario)) from None
-    issues: list[ScenarioIssue] = []
-    configs = _plugin_configs(scenario, registry, issues)
+        # Report the plugin sections' problems too, so one pass fixes the whole file.
+        issues = _issues_from(exc, Scenario)
+        reported = {issue.path.split(".")[0] for issue in issues}
+        choices = _raw_choices(data, skip=reported)
+        _plugin_configs(choices, registry, issues)
+        raise ScenarioError(source, issues) from None
+    issues = []
+    choices = {section: getattr(scenario, section) for section in _PLUGIN_SECTIONS}
+    configs = _plugin_configs(choices, registry, issues)
     issues += check_semantics(scenario)
     if issues:
         raise ScenarioError(source, issues)
     return LoadedScenario(scenario, configs, source)
 
 
+def _raw_choices(data: dict[str, Any], skip: set[str]) -> dict[str, PluginChoice]:
+    """Plugin sections of unvalidated data that are well-formed enough to check on their own."""
+    choices = {}
+    for section in _PLUGIN_SECTIONS:
+        raw = data.get(section)
+        if section in skip or not isinstance(raw, dict) or not isinstance(raw.get("plugin"), str):
+            continue
+        choices[section] = PluginChoice.model_validate(raw)
+    return choices
+
+
 def _plugin_configs(
-    scenario: Scenario, registry: PluginRegistry, issues: list[ScenarioIssue]
+    choices: dict[str, PluginChoice], registry: PluginRegistry, issues: list[ScenarioIssue]
 ) -> dict[str, BaseModel]:
     configs: dict[str, BaseModel] = {}
-    for section, layer in _PLUGIN_SECTIONS.items():
-        choice: PluginChoice = getattr(scenario, section)
+    for section, choice in choices.items():
+        layer = _PLUGIN_SECTIONS[section]
         try:
             spec = registry.get(layer, choice.plugin)
         except PluginError as exc:
