@@ -35,7 +35,9 @@ from qnetstack.runtime import Runtime, fibre_delay_ps
 from qnetstack.service import LayerName, Primitive
 
 
-def build(platform_options: dict[str, Any], length_km: float, pairs: int) -> tuple[Runtime, Station]:
+def build(
+    platform_options: dict[str, Any], length_km: float, pairs: int
+) -> tuple[Runtime, Station]:
     """Two NV nodes, one station at the midpoint, and a driver that wants ``pairs`` pairs."""
     config = NVPlatformConfig.model_validate(platform_options)
     store = PairStore("dm")

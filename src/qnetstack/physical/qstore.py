@@ -107,14 +107,18 @@ class PairStore:
         state = entry.state
         for qubit in (0, 1):
             dt = now_ps - entry.updated_ps[qubit]
+            if dt <= 0:
+                continue
+            # The clock advances even for a noiseless or discarded half: a later change of
+            # memory (a move into a carbon) must only age the half from that moment on.
+            entry.updated_ps[qubit] = now_ps
             memory = entry.memories[qubit]
-            if dt <= 0 or memory.noiseless or not entry.alive[qubit]:
+            if memory.noiseless or not entry.alive[qubit]:
                 continue
             if isinstance(state, DensityMatrix):
                 state = state.apply_memory_noise(qubit, dt, memory.t1_ps, memory.t2_ps)
             else:
                 state = state.apply_memory_noise(dt, memory.t1_ps, memory.t2_ps)
-            entry.updated_ps[qubit] = now_ps
         entry.state = state
         return state
 
