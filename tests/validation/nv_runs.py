@@ -60,6 +60,7 @@ class LinkRun:
     model_success_probability: float = 0.0
     model_fidelity: float = 0.0
     cycle_s: float = 0.0
+    link_model: Any = None
 
     @property
     def request(self) -> dict[str, Any]:
@@ -96,4 +97,5 @@ def run_link(data: dict[str, Any]) -> LinkRun:
         model_success_probability=info.success_probability,
         model_fidelity=info.fresh_fidelity,
         cycle_s=info.attempt_cycle_ps * 1e-12,
+        link_model=info.link_model,
     )

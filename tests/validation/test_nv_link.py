@@ -167,3 +167,40 @@ def test_e6_ql2020_link() -> None:
     assert run.request["rate_hz"] == pytest.approx(0.55, rel=0.05)
     # Delivered: both halves dephase (T2 = 3.3 µs) for their arm's flight time, plus T1 decay.
     assert run.request["fidelity"]["mean"] < 0.55
+
+
+# --- the link model the link layer's fidelity estimation relies on ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("preset", "length_km", "position"),
+    [
+        ("lab_2018", 0.002, 0.5),
+        ("ql2020_dahlberg2019", 25.0, 0.4),
+        ("nearterm2020_coopmans2021", 25.0, 0.5),
+    ],
+)
+def test_link_model_predicts_the_delivered_fidelity(
+    preset: str, length_km: float, position: float
+) -> None:
+    """The platform's prediction for kept pairs (memory decoherence while the herald travels
+    included) equals the mean fidelity the simulation delivers, within 3 standard errors."""
+    run = run_link(nv_scenario(preset, length_km=length_km, station_position=position, pairs=400))
+    fid = run.request["fidelity"]
+    sigma = (fid["ci95"][1] - fid["ci95"][0]) / (2 * 1.96)
+    predicted = run.link_model.fidelity(None, keep=True)
+    assert abs(fid["mean"] - predicted) <= max(3 * sigma, 1e-9)
+    assert run.link_model.fidelity(None, keep=False) == pytest.approx(run.model_fidelity)
+
+
+def test_measure_directly_avoids_herald_flight_decoherence() -> None:
+    """QL2020 with electron T2 = 3.3 µs: kept pairs decohere during the 48–72 µs herald flight,
+    measured-directly pairs do not (the link model's prediction for each)."""
+    from qnetstack.physical.nv.platform import NVPlatformConfig
+
+    data = nv_scenario("ql2020_dahlberg2019", length_km=25.0, station_position=0.4, pairs=1)
+    options = {k: v for k, v in data["platform"].items() if k != "plugin"}
+    config = NVPlatformConfig.model_validate(options)
+    assert config.electron.t2_s < 1e-5
+    model = run_link(data).link_model
+    assert model.fidelity(None, keep=True) < 0.55 < 0.78 < model.fidelity(None, keep=False)

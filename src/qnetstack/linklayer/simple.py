@@ -174,6 +174,8 @@ class _Session:
             raise PeerProtocolError(
                 f"herald for tag {ready.tag} while waiting for {expected_tag} with {self.remote}"
             )
+        if ready.slot is None:
+            raise LocalProtocolError("simple-link keeps pairs; it never asks to measure them")
         ent = EntanglementId(job.origin, job.request_id, self.delivered)
         self.delivered += 1
         ok = OkIndication(

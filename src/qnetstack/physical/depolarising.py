@@ -19,10 +19,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from qnetstack.physical.device import MemoryDevice
+from qnetstack.physical.linkmodel import CachedLinkModel
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import MemoryModel, PairState, PairStore
 from qnetstack.physical.station import AttemptStation, SampledStation
-from qnetstack.quantum import BellIndex
+from qnetstack.quantum import BellIndex, DensityMatrix
 from qnetstack.service import Layer, LayerName, PluginSpec
 
 __all__ = ["PLUGIN", "DepolarisingConfig", "DepolarisingPlatform"]
@@ -104,6 +105,9 @@ class _WernerHerald:
         bell = BellIndex.PSI_PLUS if rng.random() < 0.5 else BellIndex.PSI_MINUS
         return int(bell), store.werner(self._fidelity, bell)
 
+    def with_alphas(self, alpha_a: float | None, alpha_b: float | None) -> _WernerHerald:
+        return self  # no bright-state population to tune
+
 
 class DepolarisingPlatform(PhysicalPlatform[DepolarisingConfig]):
     """Builds nodes and stations of the generic depolarising platform."""
@@ -115,11 +119,20 @@ class DepolarisingPlatform(PhysicalPlatform[DepolarisingConfig]):
     def link_info(self, geometry: LinkGeometry) -> LinkInfo:
         emission_ps = round(self.config.emission_delay_us * 1e6)
         longest_arm_ps = max(geometry.arm_a_delay_ps, geometry.arm_b_delay_ps)
+        werner = DensityMatrix.werner(self.config.fidelity, BellIndex.PSI_PLUS)
+        outcomes = [(int(BellIndex.PSI_PLUS), 1.0, werner)]
+        model = CachedLinkModel(
+            lambda _alpha: (self.config.success_probability, outcomes),
+            geometry,
+            (self.config.memory, self.config.memory),
+            tunable_alpha=False,
+        )
         return LinkInfo(
             geometry=geometry,
             success_probability=self.config.success_probability,
             attempt_cycle_ps=emission_ps + 2 * longest_arm_ps,
             fresh_fidelity=self.config.fidelity,
+            model=model,
         )
 
     def create_node(

@@ -84,6 +84,7 @@ class MemoryDevice:
         self._free: list[int] = list(range(memory_slots - 1, -1, -1))  # pop() gives slot 0 first
         self._reserved: dict[tuple[str, int], int] = {}  # (remote, tag) -> slot
         self._held: dict[int, tuple[int, int]] = {}  # slot -> (pair_id, qubit_index)
+        self._measure_bases: dict[tuple[str, int], Basis] = {}  # measure-directly requests
 
     @property
     def free_slots(self) -> int:
@@ -106,9 +107,10 @@ class MemoryDevice:
 
     def from_above(self, primitive: Primitive, now_ps: int) -> list[Effect]:
         match primitive:
-            case GenerateRequest(remote, tag):
-                return self._generate(remote, tag)
+            case GenerateRequest(remote, tag, alpha, measure_basis):
+                return self._generate(remote, tag, alpha, measure_basis)
             case AbortRequest(remote, tag):
+                self._measure_bases.pop((remote, tag), None)
                 slot = self._reserved.pop((remote, tag), None)
                 if slot is None:
                     return []
@@ -139,16 +141,29 @@ class MemoryDevice:
         if slot is None:  # aborted meanwhile: the half is lost
             self.store.discard(pdu.pair_id, pdu.qubit_index)
             return [Trace(TraceRecord("herald-discarded", {"remote": remote, "tag": pdu.tag}))]
-        self._held[slot] = (pdu.pair_id, pdu.qubit_index)
+        herald_time_ps = now_ps - self._arm_delay_ps(remote)
+        basis = self._measure_bases.pop((remote, pdu.tag), None)
+        outcome: int | None = None
+        kept_slot: int | None = slot
+        if basis is None:
+            self._held[slot] = (pdu.pair_id, pdu.qubit_index)
+        else:
+            # Measured right after emission: the state as it was when the photon left.
+            emitted_ps = herald_time_ps - self._arm_delay_ps(remote)
+            outcome = self._measure_at_emission(pdu.pair_id, pdu.qubit_index, basis, emitted_ps)
+            self._release_slot(slot)
+            kept_slot = None
         indication = PairReadyIndication(
             remote=remote,
             tag=pdu.tag,
             pair_id=pdu.pair_id,
-            slot=slot,
+            slot=kept_slot,
             bell_index=pdu.bell_index,
             attempts=pdu.attempts,
-            herald_time_ps=now_ps - self._arm_delay_ps(remote),
+            herald_time_ps=herald_time_ps,
             expected_fidelity=pdu.expected_fidelity,
+            outcome=outcome,
+            basis=basis,
         )
         return [Indicate(indication)]
 
@@ -156,6 +171,13 @@ class MemoryDevice:
         return []
 
     # --- helpers --------------------------------------------------------------------------
+
+    def _measure_at_emission(
+        self, pair_id: int, qubit_index: int, basis: Basis, emitted_ps: int
+    ) -> int:
+        """Measure-directly readout of a heralded half (ideal here; platforms add their
+        readout errors)."""
+        return self.store.measure(pair_id, qubit_index, basis, self.rng, emitted_ps)
 
     def _measure(self, slot: int, basis: Basis, now_ps: int) -> int:
         """Ideal measurement of the half in ``slot``; the slot is freed."""
@@ -174,7 +196,13 @@ class MemoryDevice:
         """Make ``slot`` available to the allocator again."""
         self._free.append(slot)
 
-    def _generate(self, remote: str, tag: int) -> list[Effect]:
+    def _generate(
+        self,
+        remote: str,
+        tag: int,
+        alpha: float | None = None,
+        measure_basis: Basis | None = None,
+    ) -> list[Effect]:
         info = self.links.get(remote)
         if info is None:
             failure = GenerateFailure(remote, tag, GenerateFailureReason.NO_LINK)
@@ -185,7 +213,13 @@ class MemoryDevice:
         if slot is None:
             return [Indicate(GenerateFailure(remote, tag, GenerateFailureReason.OUT_OF_MEMORY))]
         self._reserved[(remote, tag)] = slot
-        return [SendPeer(info.geometry.station, AttemptStart(tag))]
+        if measure_basis is not None:
+            if measure_basis not in ("Z", "X", "Y"):
+                raise LocalProtocolError(
+                    f"{self.name}: measure_basis must be 'Z', 'X' or 'Y', got {measure_basis!r}"
+                )
+            self._measure_bases[(remote, tag)] = measure_basis
+        return [SendPeer(info.geometry.station, AttemptStart(tag, alpha))]
 
     def _remote_of_station(self, station: str) -> str:
         for remote, info in self.links.items():

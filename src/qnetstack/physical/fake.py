@@ -24,6 +24,7 @@ from qnetstack.physical.primitives import (
     GenerateRequest,
     PairReadyIndication,
 )
+from qnetstack.quantum import Basis
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -56,18 +57,23 @@ class FakePhysicalLayer:
         self.active: dict[tuple[str, int], int] = {}
         """``(remote, tag) -> reserved slot`` of requests waiting for a herald."""
         self.held: set[int] = set()
+        self.measure_bases: dict[tuple[str, int], Basis] = {}
+        """Bases of active measure-directly requests."""
         self._next_pair = 0
 
     def from_above(self, primitive: Primitive, now_ps: int) -> list[Effect]:
         self.requests.append(primitive)
         match primitive:
-            case GenerateRequest(remote, tag):
+            case GenerateRequest(remote, tag, _, measure_basis):
                 if not self._free:
                     reason = GenerateFailureReason.OUT_OF_MEMORY
                     return [Indicate(GenerateFailure(remote, tag, reason))]
                 self.active[(remote, tag)] = self._free.pop()
+                if measure_basis is not None:
+                    self.measure_bases[(remote, tag)] = measure_basis
                 return []
             case AbortRequest(remote, tag):
+                self.measure_bases.pop((remote, tag), None)
                 slot = self.active.pop((remote, tag), None)
                 if slot is not None:
                     self._free.append(slot)
@@ -89,16 +95,28 @@ class FakePhysicalLayer:
         pair_id: int | None = None,
         attempts: int = 1,
         time_ps: int = 0,
+        outcome: int = 0,
     ) -> PairReadyIndication:
-        """Complete an active request: the indication the real hardware would send up."""
+        """Complete an active request: the indication the real hardware would send up.
+
+        A request made with ``measure_basis`` is answered as measured directly: no slot is
+        held and ``outcome`` is reported in that basis.
+        """
         try:
             slot = self.active.pop((remote, tag))
         except KeyError:
             raise LocalProtocolError(f"{self.name}: no active request for {remote}/{tag}") from None
-        self.held.add(slot)
         if pair_id is None:
             pair_id = self._next_pair
             self._next_pair += 1
+        basis = self.measure_bases.pop((remote, tag), None)
+        if basis is not None:
+            self._free.append(slot)
+            return PairReadyIndication(
+                remote, tag, pair_id, None, bell_index, attempts, time_ps, self.fidelity,
+                outcome, basis,
+            )  # fmt: skip
+        self.held.add(slot)
         return PairReadyIndication(
             remote, tag, pair_id, slot, bell_index, attempts, time_ps, self.fidelity
         )

@@ -16,9 +16,11 @@ __all__ = ["AttemptAbort", "AttemptStart", "Herald"]
 
 @dataclass(frozen=True, slots=True)
 class AttemptStart(PeerMessage):
-    """The node is ready and starts attempting for ``tag``."""
+    """The node is ready and starts attempting for ``tag``, with bright-state population
+    ``alpha`` (``None``: the platform's configured value)."""
 
     tag: int
+    alpha: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

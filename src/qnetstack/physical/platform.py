@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 from pydantic import BaseModel
@@ -23,7 +23,13 @@ from pydantic import BaseModel
 from qnetstack.physical.qstore import PairStore
 from qnetstack.service import Layer
 
-__all__ = ["DEFAULT_SPEED_OF_LIGHT_KM_PER_S", "LinkGeometry", "LinkInfo", "PhysicalPlatform"]
+__all__ = [
+    "DEFAULT_SPEED_OF_LIGHT_KM_PER_S",
+    "LinkGeometry",
+    "LinkInfo",
+    "LinkModel",
+    "PhysicalPlatform",
+]
 
 DEFAULT_SPEED_OF_LIGHT_KM_PER_S = 208_189.0
 """c / 1.44 in km/s."""
@@ -67,6 +73,48 @@ class LinkGeometry:
         raise ValueError(f"{node!r} is not an end of link {self.node_a}-{self.node_b}")
 
 
+class LinkModel(Protocol):
+    """What the platform predicts for a link as a function of its one tunable knob.
+
+    The link layer's fidelity estimation (Dahlberg et al. 2019, "FEU") uses it to turn a
+    requested minimum fidelity into a bright-state population α, and to report a goodness.
+    """
+
+    @property
+    def tunable_alpha(self) -> bool:
+        """Whether the bright-state population α can be chosen per request."""
+        ...
+
+    def success_probability(self, alpha: float | None) -> float:
+        """Per-attempt heralding probability at ``alpha`` (``None``: the configured value)."""
+        ...
+
+    def fidelity(self, alpha: float | None, *, keep: bool) -> float:
+        """Expected fidelity of a delivered pair to its announced Bell state.
+
+        ``keep=True``: both halves stored from emission until the later node has the herald
+        (memory decoherence during the herald's flight included). ``keep=False``: measured right
+        after emission (measure-directly), so no memory decoherence.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _FixedLinkModel:
+    p: float
+    f: float
+
+    @property
+    def tunable_alpha(self) -> bool:
+        return False
+
+    def success_probability(self, alpha: float | None) -> float:
+        return self.p
+
+    def fidelity(self, alpha: float | None, *, keep: bool) -> float:
+        return self.f
+
+
 @dataclass(frozen=True, slots=True)
 class LinkInfo:
     """What the link layer may assume about a heralded link (model values, not measurements).
@@ -82,6 +130,14 @@ class LinkInfo:
     success_probability: float
     attempt_cycle_ps: int
     fresh_fidelity: float
+    model: LinkModel | None = None
+
+    @property
+    def link_model(self) -> LinkModel:
+        """The platform's model of this link (a fixed one when the platform gives none)."""
+        if self.model is not None:
+            return self.model
+        return _FixedLinkModel(self.success_probability, self.fresh_fidelity)
 
     @property
     def expected_pair_time_ps(self) -> float:

@@ -42,10 +42,19 @@ class GenerateRequest(Primitive):
         remote: The node at the other end of the link.
         tag: Identifier both ends agree on (the link layer derives it from its request and pair
             sequence numbers).
+        alpha: Bright-state population for these attempts (single-click platforms), chosen by
+            the link layer's fidelity estimation; ``None`` uses the platform's configured value.
+            Platforms without the parameter ignore it.
+        measure_basis: ``None`` keeps the pair in memory. A basis ('Z', 'X', 'Y') measures this
+            node's half *right after emission* (the measure-directly mode of Dahlberg et al.
+            2019, used for QKD): the pair never waits in memory, and the indication carries the
+            outcome instead of a slot.
     """
 
     remote: str
     tag: int
+    alpha: float | None = None
+    measure_basis: Basis | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,22 +131,27 @@ class PairReadyIndication(Primitive):
         remote: Node holding the other half.
         tag: The tag of the :class:`GenerateRequest`.
         pair_id: Identifier of the pair, equal at both ends.
-        slot: Memory slot holding this node's half.
+        slot: Memory slot holding this node's half; ``None`` for a measured-directly pair.
         bell_index: The Bell state the herald announced (``BellIndex`` value, 0..3).
         attempts: Attempts the pair took (including the successful one).
         herald_time_ps: When the station heralded success.
         expected_fidelity: The platform's fidelity of a freshly heralded pair to ``bell_index``
             (before memory decoherence); a model value, never used for reported fidelities.
+        outcome: For a measured-directly pair, the reported measurement outcome (0 or 1,
+            readout errors included); ``None`` for a kept pair.
+        basis: The basis of ``outcome``.
     """
 
     remote: str
     tag: int
     pair_id: int
-    slot: int
+    slot: int | None
     bell_index: int
     attempts: int
     herald_time_ps: int
     expected_fidelity: float
+    outcome: int | None = None
+    basis: Basis | None = None
 
 
 class GenerateFailureReason(StrEnum):

@@ -74,6 +74,11 @@ class HeraldModel(Protocol):
         """Draw the announced Bell index and the pair's state given a successful attempt."""
         ...
 
+    def with_alphas(self, alpha_a: float | None, alpha_b: float | None) -> HeraldModel:
+        """The model for a run whose nodes use these bright-state populations (``None``: the
+        configured value). Platforms without the parameter return ``self``."""
+        ...
+
 
 class Station:
     """What both station modes share: readiness bookkeeping and the herald itself.
@@ -110,7 +115,8 @@ class Station:
         self.memories = memories
         self.store = store
         self.rng = rng
-        self._ready: dict[int, set[str]] = {}
+        self._ready: dict[int, dict[str, float | None]] = {}  # tag -> node -> alpha
+        self._models: dict[int, HeraldModel] = {}  # tag -> the physics of its run
         self._running: dict[int, int] = {}  # tag -> attempts (drawn or made so far)
         self._restarts: dict[int, StartTimer] = {}  # attempts mode: tag -> cached restart
         self.attempts = 0
@@ -130,17 +136,20 @@ class Station:
         if src not in (geometry.node_a, geometry.node_b):
             raise PeerProtocolError(f"station {geometry.station}: message from stranger {src!r}")
         match pdu:
-            case AttemptStart(tag):
-                ready = self._ready.setdefault(tag, set())
-                ready.add(src)
+            case AttemptStart(tag, alpha):
+                ready = self._ready.setdefault(tag, {})
+                ready[src] = alpha
                 if len(ready) < 2:
                     return []
                 del self._ready[tag]
-                return self._start(tag)
+                model = self.model.with_alphas(ready[geometry.node_a], ready[geometry.node_b])
+                self._models[tag] = model
+                return self._start(tag, model)
             case AttemptAbort(tag):
                 self._ready.pop(tag, None)
+                self._models.pop(tag, None)
+                self._forget(tag)
                 made = self._running.pop(tag, None)
-                self._restarts.pop(tag, None)
                 if made is None:
                     return []
                 if self.counts_running_attempts:
@@ -155,8 +164,12 @@ class Station:
             raise LocalProtocolError(f"station {self.info.geometry.station}: unknown timer {key!r}")
         return self._attempt(key, now_ps)
 
-    def _start(self, tag: int) -> list[Effect]:
+    def _start(self, tag: int, model: HeraldModel) -> list[Effect]:
         raise NotImplementedError
+
+    def _forget(self, tag: int) -> None:
+        """Drop per-run state of an aborted run (subclasses with more of it extend this)."""
+        self._restarts.pop(tag, None)
 
     def _attempt(self, tag: int, now_ps: int) -> list[Effect]:
         raise NotImplementedError
@@ -165,10 +178,11 @@ class Station:
         self.attempts += attempts
         self.successes += 1
         geometry = self.info.geometry
-        bell_index, state = self.model.sample_herald(self.rng, self.store)
+        model = self._models.pop(tag)
+        bell_index, state = model.sample_herald(self.rng, self.store)
         born = (now_ps - geometry.arm_a_delay_ps, now_ps - geometry.arm_b_delay_ps)
         pair_id = self.store.add(state, (geometry.node_a, geometry.node_b), self.memories, born)
-        fidelity = self.model.fresh_fidelity
+        fidelity = model.fresh_fidelity
         data = {"tag": tag, "pair_id": pair_id, "bell_index": bell_index, "attempts": attempts}
         return [
             Trace(TraceRecord("herald", data)),
@@ -180,8 +194,8 @@ class Station:
 class SampledStation(Station):
     """Heralding station in ``sampled`` mode: one event per heralded pair."""
 
-    def _start(self, tag: int) -> list[Effect]:
-        attempts = int(self.rng.geometric(self.model.success_probability))
+    def _start(self, tag: int, model: HeraldModel) -> list[Effect]:
+        attempts = int(self.rng.geometric(model.success_probability))
         self._running[tag] = attempts
         delay = self.emission_delay_ps + (attempts - 1) * self.info.attempt_cycle_ps
         return [StartTimer(tag, delay)]
@@ -209,26 +223,32 @@ class AttemptStation(Station):
     ) -> None:
         super().__init__(info, model, emission_delay_ps, memories, store, rng)
         self._uniforms: list[float] = []
-        self._p = model.success_probability
+        self._p: dict[int, float] = {}  # tag -> success probability of its run
         self.tracing = False
         """Emit one trace record per attempt (set by the runtime builder when tracing)."""
 
-    def _start(self, tag: int) -> list[Effect]:
+    def _start(self, tag: int, model: HeraldModel) -> list[Effect]:
         self._running[tag] = 0
+        self._p[tag] = model.success_probability
         return [StartTimer(tag, self.emission_delay_ps)]
+
+    def _forget(self, tag: int) -> None:
+        super()._forget(tag)
+        self._p.pop(tag, None)
 
     def _attempt(self, tag: int, now_ps: int) -> list[Effect]:
         attempt = self._running[tag] + 1
         uniforms = self._uniforms
         if not uniforms:  # draw in blocks: one numpy call per 4096 attempts
             uniforms = self._uniforms = self.rng.random(_UNIFORM_BLOCK).tolist()
-        success = uniforms.pop() < self._p
+        success = uniforms.pop() < self._p[tag]
         effects: list[Effect] = []
         if self.tracing:
             data = {"tag": tag, "attempt": attempt, "success": success}
             effects.append(Trace(TraceRecord("attempt", data)))
         if success:
             del self._running[tag]
+            del self._p[tag]
             self._restarts.pop(tag, None)
             return effects + self._herald(tag, attempt, now_ps)
         self._running[tag] = attempt

@@ -34,6 +34,10 @@ class FixedHerald:
     def sample_herald(self, rng, store):
         return int(BellIndex.PSI_MINUS), store.werner(self.fresh_fidelity, BellIndex.PSI_MINUS)
 
+    def with_alphas(self, alpha_a, alpha_b):
+        self.alphas = (alpha_a, alpha_b)
+        return self
+
 
 def station(p=0.25, seed=11, store=None, kind=SampledStation):
     info = link_info(
@@ -225,3 +229,10 @@ def test_sampled_station_abort_counts_nothing():
     st.from_peer("bob", AttemptStart(2), 0)
     st.from_peer("bob", AttemptAbort(2), 0)
     assert (st.attempts, st.successes) == (0, 0)
+
+
+def test_the_run_uses_the_alphas_both_nodes_announced():
+    st = station()
+    st.from_peer("alice", AttemptStart(1, 0.05), 0)
+    st.from_peer("bob", AttemptStart(1, 0.2), 0)
+    assert st.model.alphas == (0.05, 0.2)

@@ -107,7 +107,7 @@ class NVDevice(MemoryDevice):
 
     def from_above(self, primitive: Primitive, now_ps: int) -> list[Effect]:
         match primitive:
-            case GenerateRequest(remote, tag):
+            case GenerateRequest(remote=remote, tag=tag):
                 self._started[(remote, tag)] = now_ps
             case AbortRequest(remote, tag) if (remote, tag) in self._reserved:
                 self._dephase_aborted_run(remote, tag, now_ps)
@@ -167,6 +167,18 @@ class NVDevice(MemoryDevice):
             true_outcome, cfg.electron.readout_f0, cfg.electron.readout_f1, self.rng
         )
         return [StartTimer(("measured", slot, basis, outcome), round(duration_us * 1e6))]
+
+    def _measure_at_emission(
+        self, pair_id: int, qubit_index: int, basis: Basis, emitted_ps: int
+    ) -> int:
+        """Measure-directly on the electron: basis rotation (X/Y), then noisy readout."""
+        electron = self.config.electron
+        if basis != "Z" and electron.gate_depolar_prob:
+            self.store.apply_noise(
+                pair_id, qubit_index, emitted_ps, depolarise=electron.gate_depolar_prob
+            )
+        true_outcome = super()._measure_at_emission(pair_id, qubit_index, basis, emitted_ps)
+        return noisy_readout(true_outcome, electron.readout_f0, electron.readout_f1, self.rng)
 
     def _start_move(self, slot_from: int) -> list[Effect]:
         if slot_from not in self._held or slot_from in self._moving:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from pydantic import model_validator
 
+from qnetstack.physical.linkmodel import CachedLinkModel
 from qnetstack.physical.nv.device import NVDevice
 from qnetstack.physical.nv.heralding import HeraldModelResult, barrett_kok, single_click
 from qnetstack.physical.nv.params import NVConfig
@@ -61,17 +62,31 @@ class NVPlatformConfig(NVConfig):
         return load_preset(name, overrides).model_dump()
 
 
-def herald_model(config: NVConfig, geometry: LinkGeometry) -> HeraldModelResult:
-    """The heralding physics of one link: success probability and heralded states."""
+def herald_model(
+    config: NVConfig,
+    geometry: LinkGeometry,
+    alpha_a: float | None = None,
+    alpha_b: float | None = None,
+) -> HeraldModelResult:
+    """The heralding physics of one link: success probability and heralded states.
+
+    Args:
+        config: Platform configuration.
+        geometry: The link (arm lengths set the efficiencies).
+        alpha_a: Bright-state population of node_a (single-click); ``None`` uses the
+            configured value. Ignored for Barrett–Kok.
+        alpha_b: Same for node_b; defaults to ``alpha_a``.
+    """
     eta_a = config.arm_efficiency(geometry.arm_a_km)
     eta_b = config.arm_efficiency(geometry.arm_b_km)
     optics = config.optics
     if config.protocol == "double_click":
         return barrett_kok(eta_a, eta_b, config.dark_count_prob, optics.visibility)
-    alpha = config.attempt_alpha
+    a = config.attempt_alpha if alpha_a is None else alpha_a
+    b = a if alpha_b is None else alpha_b
     return single_click(
-        alpha,
-        alpha,
+        a,
+        b,
         eta_a,
         eta_b,
         config.dark_count_prob,
@@ -82,18 +97,31 @@ def herald_model(config: NVConfig, geometry: LinkGeometry) -> HeraldModelResult:
 
 
 class NVHerald:
-    """Samples heralds of one NV link from its precomputed :class:`HeraldModelResult`.
+    """Samples heralds of one NV link run from its :class:`HeraldModelResult`.
 
     The states of the possible herald outcomes are built once, in the store's formalism: in the
     Bell-diagonal formalism they are projected onto the Bell basis (a twirl), which keeps their
-    fidelity to every Bell state.
+    fidelity to every Bell state. Models for other bright-state populations are built on demand
+    (:meth:`with_alphas`) and cached: a link layer uses a handful of α values.
     """
 
-    def __init__(self, result: HeraldModelResult, store: PairStore) -> None:
-        self.result = result
+    def __init__(
+        self,
+        config: NVConfig,
+        geometry: LinkGeometry,
+        store: PairStore,
+        alphas: tuple[float | None, float | None] = (None, None),
+        cache: dict[tuple[float | None, float | None], NVHerald] | None = None,
+    ) -> None:
+        self._config = config
+        self._geometry = geometry
+        self._store = store
+        self._cache = {} if cache is None else cache
+        self._cache[alphas] = self
+        self.result = herald_model(config, geometry, *alphas)
         self._outcomes: list[tuple[float, int, PairState]] = []
         cumulative = 0.0
-        for bell_index, probability, matrix in result.outcomes:
+        for bell_index, probability, matrix in self.result.outcomes:
             dm = DensityMatrix(matrix)
             state: PairState = dm
             if store.formalism is Formalism.BELL_DIAGONAL:
@@ -117,6 +145,13 @@ class NVHerald:
         _, bell_index, state = self._outcomes[-1]
         return bell_index, state
 
+    def with_alphas(self, alpha_a: float | None, alpha_b: float | None) -> NVHerald:
+        key = (alpha_a, alpha_b)
+        model = self._cache.get(key)
+        if model is None:
+            model = NVHerald(self._config, self._geometry, self._store, key, self._cache)
+        return model
+
 
 class NVPlatform(PhysicalPlatform[NVConfig]):
     """Builds NV nodes and their heralding stations."""
@@ -133,11 +168,24 @@ class NVPlatform(PhysicalPlatform[NVConfig]):
 
     def link_info(self, geometry: LinkGeometry) -> LinkInfo:
         result = herald_model(self.config, geometry)
+
+        def physics(alpha: float | None) -> tuple[float, list[tuple[int, float, DensityMatrix]]]:
+            r = herald_model(self.config, geometry, alpha, alpha)
+            outcomes = [(int(b), p, DensityMatrix(m)) for b, p, m in r.outcomes]
+            return r.p_succ, outcomes
+
+        model = CachedLinkModel(
+            physics,
+            geometry,
+            (self.electron_memory, self.electron_memory),
+            tunable_alpha=self.config.protocol == "single_click",
+        )
         return LinkInfo(
             geometry=geometry,
             success_probability=result.p_succ,
             attempt_cycle_ps=self.config.attempt_duration_ps(geometry.arm_a_km, geometry.arm_b_km),
             fresh_fidelity=result.fidelity,
+            model=model,
         )
 
     def create_node(
@@ -146,7 +194,7 @@ class NVPlatform(PhysicalPlatform[NVConfig]):
         return NVDevice(name, stations, self.store, self.config, rng)
 
     def create_station(self, info: LinkInfo, rng: np.random.Generator) -> Layer:
-        herald = NVHerald(herald_model(self.config, info.geometry), self.store)
+        herald = NVHerald(self.config, info.geometry, self.store)
         emission_ps = round(self.config.emission_delay_us * 1e6)
         memories = (self.electron_memory, self.electron_memory)
         station = SampledStation if self.config.mode == "sampled" else AttemptStation
