@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
+from qnetstack.quantum import Basis
 from qnetstack.service import Primitive
 
 __all__ = [
@@ -20,9 +22,25 @@ __all__ = [
     "ErrorCode",
     "ErrorIndication",
     "LinkRequest",
+    "MeasureBasisChoice",
     "OkIndication",
     "ReleaseRequest",
+    "RequestType",
 ]
+
+
+class RequestType(StrEnum):
+    """What happens to each pair of a CREATE (Dahlberg et al. 2019, "K" and "M" requests)."""
+
+    KEEP = "KEEP"
+    """The pair stays in memory at both ends; OK carries the memory slot."""
+    MEASURE = "MEASURE"
+    """Each end measures its half right after emission (QKD); OK carries the outcome."""
+
+
+MeasureBasisChoice = Literal["Z", "X", "Y", "random"]
+"""A fixed basis for every pair, or ``random``: each end draws Z or X per pair from its own
+seeded generator, independently of the other end (as BB84/BBM92 need)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +51,29 @@ class CreateRequest(Primitive):
         request_id: Chosen by the caller, unique at this node; echoed in every OK and ERROR.
         remote: The neighbour to share pairs with.
         number: How many pairs (≥ 1).
-        min_fidelity: Lowest acceptable fidelity of a fresh pair, in [0, 1]; a link whose model
-            fidelity is below it answers ``ERROR(UNSUPPORTED)``.
+        min_fidelity: Lowest acceptable fidelity of a delivered pair, in [0, 1]. The link
+            layer picks its operating point (e.g. the bright-state population) to reach it, or
+            answers ``ERROR(UNSUPPORTED)`` if the link cannot.
+        max_time_ps: Deadline for the whole request, from its submission; 0 means none. When it
+            passes, the request ends with ``ERROR(TIMEOUT)``.
+        request_type: KEEP or MEASURE.
+        measure_basis: Basis for MEASURE requests (ignored for KEEP).
+        priority: Larger is more urgent; how it is used depends on the link layer's scheduler.
+        purpose_id: Opaque application tag (e.g. which app or flow), echoed in every OK.
+        atomic: All ``number`` pairs must exist at the same time (KEEP): refused with
+            ``ERROR(OUT_OF_MEMORY)`` if the nodes cannot hold that many.
     """
 
     request_id: int
     remote: str
     number: int = 1
     min_fidelity: float = 0.0
+    max_time_ps: int = 0
+    request_type: RequestType = RequestType.KEEP
+    measure_basis: MeasureBasisChoice = "Z"
+    priority: int = 0
+    purpose_id: int = 0
+    atomic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,32 +104,49 @@ class EntanglementId:
 
 @dataclass(frozen=True, slots=True)
 class OkIndication(Primitive):
-    """A pair is ready at this node.
+    """A pair is ready at this node (KEEP), or was measured (MEASURE).
 
     Attributes:
         entanglement_id: Same at both ends.
         remote: The other end.
-        slot: Memory slot of this node's half (release it with :class:`ReleaseRequest`).
+        slot: Memory slot of this node's half (release it with :class:`ReleaseRequest`);
+            ``None`` for MEASURE pairs.
         bell_index: The Bell state both ends share (``BellIndex`` value).
-        goodness: The link layer's estimate of the pair's fidelity at creation.
+        goodness: The link layer's estimate of the pair's fidelity to ``bell_index`` when both
+            ends have it (memory decoherence during the herald's flight included).
         create_time_ps: When the pair was heralded.
+        request_type: KEEP or MEASURE.
+        outcome: The measurement outcome of a MEASURE pair (readout errors included).
+        basis: The basis of ``outcome``.
+        purpose_id: The CREATE's purpose id.
     """
 
     entanglement_id: EntanglementId
     remote: str
-    slot: int
+    slot: int | None
     bell_index: int
     goodness: float
     create_time_ps: int
+    request_type: RequestType = RequestType.KEEP
+    outcome: int | None = None
+    basis: Basis | None = None
+    purpose_id: int = 0
 
 
 class ErrorCode(StrEnum):
-    """Why a CREATE ended without all its pairs."""
+    """Why a CREATE ended without all its pairs (after any OKs it already got)."""
 
     UNSUPPORTED = "UNSUPPORTED"
-    """The link cannot reach ``min_fidelity`` (or the remote is not a neighbour)."""
+    """The link cannot reach ``min_fidelity``, or the remote is not a neighbour."""
+    TIMEOUT = "TIMEOUT"
+    """``max_time_ps`` passed before all pairs were delivered."""
+    OUT_OF_MEMORY = "OUT_OF_MEMORY"
+    """The nodes cannot hold the pairs an atomic KEEP request needs at once."""
     REJECTED = "REJECTED"
-    """The request was malformed (for example ``number < 1``)."""
+    """The request was malformed (for example ``number < 1``), or the peer refused it."""
+    EXPIRED = "EXPIRED"
+    """The two ends lost agreement about the request (classical messages lost): the request
+    was stopped at both ends rather than risk delivering mismatched pairs."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,9 @@ Inputs per state: ``start`` only when ``IDLE`` (otherwise the start is queued);
 an unknown tag means the ends disagree); ``out_of_memory`` when ``GENERATING``;
 ``memory_freed`` is ignored unless ``WAITING_MEMORY``.
 
+Requests are served first come, first served (``priority`` is ignored); MEASURE requests,
+deadlines and atomic requests are refused with ``UNSUPPORTED`` — they need the EGP.
+
 Assumptions about the layer below: heralds carry the tag of the request; both ends receive the
 herald of every pair (reliable classical channels). Lossy channels and deadlines need the
 distributed queue of the EGP (Dahlberg et al. 2019), which this protocol deliberately omits.
@@ -48,6 +51,7 @@ from qnetstack.linklayer.primitives import (
     ErrorIndication,
     OkIndication,
     ReleaseRequest,
+    RequestType,
 )
 from qnetstack.physical.platform import LinkInfo
 from qnetstack.physical.primitives import (
@@ -270,6 +274,12 @@ class SimpleLink:
 
         if request.number < 1:
             return error(ErrorCode.REJECTED, f"number must be >= 1, got {request.number}")
+        if request.request_type is not RequestType.KEEP:
+            return error(ErrorCode.UNSUPPORTED, "simple-link keeps pairs only; use 'egp'")
+        if request.max_time_ps or request.atomic:
+            return error(
+                ErrorCode.UNSUPPORTED, "simple-link has no deadlines or atomic requests; use 'egp'"
+            )
         session = self.sessions.get(request.remote)
         if session is None:
             return error(ErrorCode.UNSUPPORTED, f"{request.remote!r} is not a neighbour")

@@ -11,7 +11,7 @@ are validated by that plugin's own config model when the scenario is loaded
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -86,6 +86,24 @@ class RequestSpec(BaseModel):
         description="Minimum fidelity of a fresh pair, in [0.25, 1] (0.25: no requirement).",
     )
     start_s: float = Field(0.0, ge=0.0, description="Simulated time at which it is issued, s.")
+    type: Literal["keep", "measure"] = Field(
+        "keep",
+        description="'keep': pairs stay in memory (the runner computes their fidelity from the "
+        "simulated state, then releases them); 'measure': both ends measure right after "
+        "emission (QKD-style) and the runner reports the error rate per basis.",
+    )
+    measure_basis: Literal["Z", "X", "Y", "random"] = Field(
+        "random",
+        description="Basis of 'measure' requests; 'random': each end draws Z or X per pair.",
+    )
+    priority: int = Field(0, ge=0, le=1000, description="Larger is more urgent (0–1000).")
+    max_time_s: float = Field(
+        0.0, ge=0.0, description="Deadline of the whole request in s after start_s; 0: none."
+    )
+    atomic: bool = Field(
+        False, description="All pairs must be held at the same time ('keep' requests)."
+    )
+    purpose_id: int = Field(0, ge=0, description="Application tag echoed in every OK.")
 
 
 class Scenario(BaseModel):

@@ -28,6 +28,7 @@ from qnetstack.linklayer.primitives import (
     ErrorIndication,
     OkIndication,
     ReleaseRequest,
+    RequestType,
 )
 from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
@@ -42,6 +43,15 @@ __all__ = ["RequestStats", "Simulation", "run_scenario"]
 _PS_PER_S = 1_000_000_000_000
 
 
+# Correlation ⟨σ⊗σ⟩ of each Bell state (BellIndex order Φ+, Ψ+, Φ−, Ψ−) per basis:
+# +1 means equal outcomes, −1 opposite. Used to count errors of measured pairs.
+_CORRELATION = {
+    "Z": (1, -1, 1, -1),
+    "X": (1, 1, -1, -1),
+    "Y": (-1, 1, 1, -1),
+}
+
+
 @dataclass(slots=True)
 class RequestStats:
     """What one request got, collected while the simulation runs."""
@@ -51,6 +61,9 @@ class RequestStats:
     dst: str
     requested: int
     start_ps: int
+    request_type: str = "keep"
+    goodness: list[float] = field(default_factory=list)
+    sifted: dict[str, list[int]] = field(default_factory=dict)  # basis -> [pairs, errors]
     delivered: int = 0
     fidelities: list[float] = field(default_factory=list)
     latencies_s: list[float] = field(default_factory=list)
@@ -68,8 +81,14 @@ class RequestStats:
         if self.delivered and self.last_delivery_ps is not None:
             elapsed_s = (self.last_delivery_ps - self.start_ps) / _PS_PER_S
             rate = self.delivered / elapsed_s if elapsed_s > 0 else 0.0
+        goodness_mean, _ = mean_ci95(self.goodness)
+        qber = {
+            basis: {"pairs": n, "errors": e, "rate": e / n if n else None}
+            for basis, (n, e) in sorted(self.sifted.items())
+        }
         return {
             "id": self.index,
+            "type": self.request_type,
             "src": self.src,
             "dst": self.dst,
             "requested": self.requested,
@@ -77,6 +96,8 @@ class RequestStats:
             "completed": self.delivered == self.requested,
             "rate_hz": rate,
             "fidelity": {"mean": mean, "ci95": [lo, hi], "n": len(self.fidelities)},
+            "goodness_mean": goodness_mean,
+            "qber": qber,
             "latency_s": {"mean": lat_mean, "p50": p50, "p95": p95},
             "errors": dict(sorted(self.errors.items())),
             "error_messages": list(self.error_messages),
@@ -86,9 +107,11 @@ class RequestStats:
 @dataclass(slots=True)
 class _Half:
     node: str
-    slot: int
+    slot: int | None
     bell_index: int
     time_ps: int
+    outcome: int | None = None
+    basis: str | None = None
 
 
 class Simulation:
@@ -170,11 +193,22 @@ class Simulation:
     def _schedule_requests(self) -> None:
         for index, spec in enumerate(self.loaded.scenario.requests):
             start_ps = round(spec.start_s * _PS_PER_S)
-            stats = RequestStats(index, spec.src, spec.dst, spec.pairs, start_ps)
+            stats = RequestStats(index, spec.src, spec.dst, spec.pairs, start_ps, spec.type)
             self.requests.append(stats)
             self._due_ps[index] = start_ps
             self._open += 1
-            create = CreateRequest(index, spec.dst, spec.pairs, spec.min_fidelity)
+            create = CreateRequest(
+                request_id=index,
+                remote=spec.dst,
+                number=spec.pairs,
+                min_fidelity=spec.min_fidelity,
+                max_time_ps=round(spec.max_time_s * _PS_PER_S),
+                request_type=RequestType.KEEP if spec.type == "keep" else RequestType.MEASURE,
+                measure_basis=spec.measure_basis,
+                priority=spec.priority,
+                purpose_id=spec.purpose_id,
+                atomic=spec.atomic,
+            )
             self.runtime.request_at(start_ps, spec.src, create, LayerName.LINK)
 
     # --- the application role -------------------------------------------------------------
@@ -194,22 +228,39 @@ class Simulation:
         ent = ok.entanglement_id
         other = self._halves.pop(ent, None)
         if other is None:
-            self._halves[ent] = _Half(node, ok.slot, ok.bell_index, now_ps)
+            half = _Half(node, ok.slot, ok.bell_index, now_ps, ok.outcome, ok.basis)
+            self._halves[ent] = half
             return
         stats = self.requests[ent.request_id]
+        stats.goodness.append(ok.goodness)
         if other.bell_index != ok.bell_index:
             stats.errors["BELL_MISMATCH"] = stats.errors.get("BELL_MISMATCH", 0) + 1
-        else:
+        elif ok.slot is not None:
             pair_id, _ = self._device(node).held(ok.slot)
             stats.fidelities.append(self.store.fidelity(pair_id, ok.bell_index, now_ps))
+        else:
+            self._count_measured(stats, other, ok)
         stats.delivered += 1
         stats.latencies_s.append((now_ps - self._due_ps[ent.request_id]) / _PS_PER_S)
         self._due_ps[ent.request_id] = now_ps
         stats.last_delivery_ps = now_ps
-        self.runtime.request(other.node, ReleaseRequest(other.slot), LayerName.LINK)
-        self.runtime.request(node, ReleaseRequest(ok.slot), LayerName.LINK)
+        for holder, slot in ((other.node, other.slot), (node, ok.slot)):
+            if slot is not None:
+                self.runtime.request(holder, ReleaseRequest(slot), LayerName.LINK)
         if stats.delivered == stats.requested:
             self._finish(stats)
+
+    @staticmethod
+    def _count_measured(stats: RequestStats, other: _Half, ok: OkIndication) -> None:
+        """A measured pair counts when both ends used the same basis (sifting): an error is
+        an outcome parity that contradicts the announced Bell state."""
+        if ok.basis is None or ok.basis != other.basis:
+            return
+        expected_equal = _CORRELATION[ok.basis][ok.bell_index] == 1
+        error = (ok.outcome == other.outcome) != expected_equal
+        counts = stats.sifted.setdefault(ok.basis, [0, 0])
+        counts[0] += 1
+        counts[1] += int(error)
 
     def _finish(self, stats: RequestStats) -> None:
         stats.finished = True
