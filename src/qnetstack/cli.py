@@ -150,6 +150,47 @@ def _fmt(value: float | None, digits: int = 4) -> str:
     return f"{value:.{digits}f}"
 
 
+def _qber(req: dict[str, Any]) -> str:
+    """'Z 0.012, X 0.034' for measured requests."""
+    rates = [
+        f"{basis} {_fmt(entry['rate'], 3)}"
+        for basis, entry in req.get("qber", {}).items()
+        if entry["rate"] is not None
+    ]
+    return ", ".join(rates) or "–"
+
+
+def _print_by_type(results: dict[str, Any]) -> None:
+    """Throughput, latency and fidelity (or error rate) per request type."""
+    table = Table(title="per request type")
+    for column in ("type", "requests", "pairs", "throughput (Hz)", "mean latency (s)",
+                   "fidelity", "QBER"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "type" else "right")
+    sim_time_s = results["sim_time_s"] or 1.0
+    for kind in sorted({req.get("type", "keep") for req in results["requests"]}):
+        reqs = [req for req in results["requests"] if req.get("type", "keep") == kind]
+        pairs = sum(req["delivered"] for req in reqs)
+        latencies = [
+            (req["latency_s"]["mean"], req["delivered"])
+            for req in reqs
+            if req["latency_s"]["mean"] is not None
+        ]
+        weight = sum(n for _, n in latencies)
+        latency = sum(m * n for m, n in latencies) / weight if weight else None
+        fids = [(req["fidelity"]["mean"], req["fidelity"]["n"]) for req in reqs
+                if req["fidelity"]["mean"] is not None]  # fmt: skip
+        n_fid = sum(n for _, n in fids)
+        fidelity = sum(m * n for m, n in fids) / n_fid if n_fid else None
+        sifted = [entry for req in reqs for entry in req.get("qber", {}).values()]
+        n_sift = sum(entry["pairs"] for entry in sifted)
+        qber = sum(entry["errors"] for entry in sifted) / n_sift if n_sift else None
+        table.add_row(
+            kind, str(len(reqs)), str(pairs), _fmt(pairs / sim_time_s, 2), _fmt(latency, 5),
+            _fmt(fidelity), _fmt(qber),
+        )  # fmt: skip
+    _out.print(table)
+
+
 def _print_summary(results: dict[str, Any]) -> None:
     _out.print(
         f"[bold]{results['scenario']}[/]  seed {results['seed']}  formalism "
@@ -157,9 +198,9 @@ def _print_summary(results: dict[str, Any]) -> None:
         f"{results['wall_s']:.3g} s wall ({results['events']} events)"
     )
     table = Table(title="requests")
-    for column in ("id", "src → dst", "delivered", "rate (Hz)", "fidelity", "95% CI",
-                   "latency p50 (s)", "errors"):  # fmt: skip
-        table.add_column(column, justify="right" if column != "src → dst" else "left")
+    for column in ("id", "type", "src → dst", "delivered", "rate (Hz)", "fidelity / QBER",
+                   "95% CI", "latency p50 (s)", "errors"):  # fmt: skip
+        table.add_column(column, justify="left" if column in ("type", "src → dst") else "right")
     for req in results["requests"]:
         fid = req["fidelity"]
         lo, hi = fid["ci95"]
@@ -167,15 +208,18 @@ def _print_summary(results: dict[str, Any]) -> None:
         errors = ", ".join(f"{k}: {v}" for k, v in req["errors"].items()) or "–"
         table.add_row(
             str(req["id"]),
+            req.get("type", "keep"),
             f"{req['src']} → {req['dst']}",
             f"{req['delivered']}/{req['requested']}",
             _fmt(req["rate_hz"], 2),
-            _fmt(fid["mean"]),
+            _fmt(fid["mean"]) if fid["mean"] is not None else _qber(req),
             ci,
             _fmt(req["latency_s"]["p50"], 5),
             errors,
         )
     _out.print(table)
+    if len({req.get("type", "keep") for req in results["requests"]}) > 1:
+        _print_by_type(results)
     links = Table(title="links")
     for column in ("nodes", "length (km)", "attempts", "successes", "p (measured)"):
         links.add_column(column, justify="right" if column != "nodes" else "left")
