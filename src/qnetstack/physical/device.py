@@ -219,7 +219,8 @@ class MemoryDevice:
                     f"{self.name}: measure_basis must be 'Z', 'X' or 'Y', got {measure_basis!r}"
                 )
             self._measure_bases[(remote, tag)] = measure_basis
-        return [SendPeer(info.geometry.station, AttemptStart(tag, alpha))]
+        start = AttemptStart(tag, alpha, measured=measure_basis is not None)
+        return [SendPeer(info.geometry.station, start)]
 
     def _remote_of_station(self, station: str) -> str:
         for remote, info in self.links.items():

@@ -17,10 +17,12 @@ __all__ = ["AttemptAbort", "AttemptStart", "Herald"]
 @dataclass(frozen=True, slots=True)
 class AttemptStart(PeerMessage):
     """The node is ready and starts attempting for ``tag``, with bright-state population
-    ``alpha`` (``None``: the platform's configured value)."""
+    ``alpha`` (``None``: the platform's configured value); ``measured`` says it measures its
+    half right after emission, so it need not wait for the herald between attempts."""
 
     tag: int
     alpha: float | None = None
+    measured: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,8 @@ class Station:
         self.rng = rng
         self._ready: dict[int, dict[str, float | None]] = {}  # tag -> node -> alpha
         self._models: dict[int, HeraldModel] = {}  # tag -> the physics of its run
+        self._cycles: dict[int, int] = {}  # tag -> attempt period of its run
+        self._measured: dict[int, set[str]] = {}  # tag -> nodes measuring directly
         self._running: dict[int, int] = {}  # tag -> attempts (drawn or made so far)
         self._restarts: dict[int, StartTimer] = {}  # attempts mode: tag -> cached restart
         self.attempts = 0
@@ -136,12 +138,16 @@ class Station:
         if src not in (geometry.node_a, geometry.node_b):
             raise PeerProtocolError(f"station {geometry.station}: message from stranger {src!r}")
         match pdu:
-            case AttemptStart(tag, alpha):
+            case AttemptStart(tag, alpha, measured):
                 ready = self._ready.setdefault(tag, {})
                 ready[src] = alpha
+                if measured:
+                    self._measured.setdefault(tag, set()).add(src)
                 if len(ready) < 2:
                     return []
                 del self._ready[tag]
+                both_measure = len(self._measured.pop(tag, ())) == 2
+                self._cycles[tag] = self.cycle_ps(measure_directly=both_measure)
                 model = self.model.with_alphas(ready[geometry.node_a], ready[geometry.node_b])
                 self._models[tag] = model
                 return self._start(tag, model)
@@ -164,12 +170,22 @@ class Station:
             raise LocalProtocolError(f"station {self.info.geometry.station}: unknown timer {key!r}")
         return self._attempt(key, now_ps)
 
+    def cycle_ps(self, *, measure_directly: bool) -> int:
+        """Attempt period: the full cycle when the nodes keep the pair (each must learn the
+        attempt failed before re-initialising), only the emission delay when both measure
+        right after emission and need not wait for the herald (Dahlberg et al. 2019)."""
+        if measure_directly:
+            return max(self.emission_delay_ps, 1)
+        return self.info.attempt_cycle_ps
+
     def _start(self, tag: int, model: HeraldModel) -> list[Effect]:
         raise NotImplementedError
 
     def _forget(self, tag: int) -> None:
         """Drop per-run state of an aborted run (subclasses with more of it extend this)."""
         self._restarts.pop(tag, None)
+        self._cycles.pop(tag, None)
+        self._measured.pop(tag, None)
 
     def _attempt(self, tag: int, now_ps: int) -> list[Effect]:
         raise NotImplementedError
@@ -179,6 +195,7 @@ class Station:
         self.successes += 1
         geometry = self.info.geometry
         model = self._models.pop(tag)
+        self._cycles.pop(tag, None)
         bell_index, state = model.sample_herald(self.rng, self.store)
         born = (now_ps - geometry.arm_a_delay_ps, now_ps - geometry.arm_b_delay_ps)
         pair_id = self.store.add(state, (geometry.node_a, geometry.node_b), self.memories, born)
@@ -197,7 +214,7 @@ class SampledStation(Station):
     def _start(self, tag: int, model: HeraldModel) -> list[Effect]:
         attempts = int(self.rng.geometric(model.success_probability))
         self._running[tag] = attempts
-        delay = self.emission_delay_ps + (attempts - 1) * self.info.attempt_cycle_ps
+        delay = self.emission_delay_ps + (attempts - 1) * self._cycles[tag]
         return [StartTimer(tag, delay)]
 
     def _attempt(self, tag: int, now_ps: int) -> list[Effect]:
@@ -256,6 +273,6 @@ class AttemptStation(Station):
         # dataclass construction would otherwise be a visible share of each attempt's cost.
         restart = self._restarts.get(tag)
         if restart is None:
-            restart = self._restarts[tag] = StartTimer(tag, self.info.attempt_cycle_ps)
+            restart = self._restarts[tag] = StartTimer(tag, self._cycles[tag])
         effects.append(restart)
         return effects

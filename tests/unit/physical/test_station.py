@@ -236,3 +236,14 @@ def test_the_run_uses_the_alphas_both_nodes_announced():
     st.from_peer("alice", AttemptStart(1, 0.05), 0)
     st.from_peer("bob", AttemptStart(1, 0.2), 0)
     assert st.model.alphas == (0.05, 0.2)
+
+
+@pytest.mark.parametrize(("alice_measures", "cycle"), [(True, EMISSION_PS), (False, CYCLE_PS)])
+def test_measure_directly_runs_need_not_wait_for_the_herald(alice_measures, cycle):
+    """Both ends measuring right after emission: attempts every emission delay; otherwise the
+    full cycle (one end keeping its half must learn of each failure first)."""
+    st = station()
+    st.from_peer("alice", AttemptStart(3, None, alice_measures), 0)
+    expected_attempts = int(np.random.default_rng(11).geometric(0.25))
+    delay = EMISSION_PS + (expected_attempts - 1) * cycle
+    assert st.from_peer("bob", AttemptStart(3, None, True), 0) == [StartTimer(3, delay)]
