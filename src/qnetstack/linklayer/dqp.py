@@ -249,12 +249,16 @@ class DistributedQueue:
         if item is not None:
             return [SendPeer(self.remote, DqpAdd(item.seq or 0, item.spec))]
         if spec.key in self.tombstones:
-            return self._answer_ended(spec.key)
+            return self.answer_ended(spec.key)
         refusal = self.owner.admit(spec)
         if refusal is not None:
             code, message = refusal
             self.tombstones[spec.key] = (code.value, message)
-            return [SendPeer(self.remote, DqpExpire(spec.origin, spec.request_id, *self.tombstones[spec.key]))]
+            return [
+                SendPeer(
+                    self.remote, DqpExpire(spec.origin, spec.request_id, *self.tombstones[spec.key])
+                )
+            ]
         return self._assign(spec)
 
     def on_add(self, seq: int, spec: DqpItemSpec) -> list[Effect]:
@@ -271,12 +275,16 @@ class DistributedQueue:
                 return [CancelTimer(self.retry_key(item.key)), ack, *self.owner.agreed(item)]
             return [ack]
         if spec.key in self.tombstones:
-            return self._answer_ended(spec.key)
+            return self.answer_ended(spec.key)
         refusal = self.owner.admit(spec)
         if refusal is not None:
             self.by_seq[seq] = spec.key
             self.tombstones[spec.key] = (refusal[0].value, refusal[1])
-            return [SendPeer(self.remote, DqpExpire(spec.origin, spec.request_id, *self.tombstones[spec.key]))]
+            return [
+                SendPeer(
+                    self.remote, DqpExpire(spec.origin, spec.request_id, *self.tombstones[spec.key])
+                )
+            ]
         item, effects = self._new(spec, seq, RequestState.QUEUED)
         return [*effects, ack, *self.owner.agreed(item)]
 
@@ -296,7 +304,8 @@ class DistributedQueue:
             return []
         return self.owner.end(item, code, message, False)
 
-    def _answer_ended(self, key: ItemKey) -> list[Effect]:
+    def answer_ended(self, key: ItemKey) -> list[Effect]:
+        """Tell the peer how the ended request ``key`` ended (nothing if it completed)."""
         code, message = self.tombstones[key]
         if code == "DONE":
             return []

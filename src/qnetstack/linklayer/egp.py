@@ -181,7 +181,9 @@ class _Session:
             round(10 * info.expected_pair_time_ps), 100 * rtt_ps, 1_000_000
         )
         self.feu = FidelityEstimator(info.link_model)
-        self.queue = DistributedQueue(egp.name, remote, self, self.retransmit_ps, config.max_retries)
+        self.queue = DistributedQueue(
+            egp.name, remote, self, self.retransmit_ps, config.max_retries
+        )
         self.scheduler: Scheduler | None = (
             make_scheduler(config.scheduler, config.weights) if self.master else None
         )
@@ -222,12 +224,12 @@ class _Session:
         if len(self.queue.items) >= self.egp.config.max_queue_length:
             return ErrorCode.REJECTED, f"queue with {self.egp.name} is full"
         memory = self.egp.memory
-        if spec.atomic and spec.request_type == RequestType.KEEP.value:
-            if not memory.fits(spec.number):
-                return ErrorCode.OUT_OF_MEMORY, (
-                    f"{self.egp.name} holds at most {memory.capacity} halves, "
-                    f"atomic request needs {spec.number}"
-                )
+        keep = spec.request_type == RequestType.KEEP.value
+        if spec.atomic and keep and not memory.fits(spec.number):
+            return ErrorCode.OUT_OF_MEMORY, (
+                f"{self.egp.name} holds at most {memory.capacity} halves, "
+                f"atomic request needs {spec.number}"
+            )
         return None
 
     def opened(self, item: DqpItem) -> list[Effect]:
@@ -241,7 +243,9 @@ class _Session:
     def agreed(self, item: DqpItem) -> list[Effect]:
         if self.scheduler is not None:
             spec = item.spec
-            entry = QueueEntry(item.key, item.seq or 0, spec.priority, spec.number, spec.deadline_ps)
+            entry = QueueEntry(
+                item.key, item.seq or 0, spec.priority, spec.number, spec.deadline_ps
+            )
             self.scheduler.add(entry)
             self.pump()
         return self.drain()
@@ -267,7 +271,8 @@ class _Session:
         data = {"origin": item.spec.origin, "request_id": item.spec.request_id, "code": code.value}
         self.effects.append(Trace(TraceRecord("egp-error", data)))
         move = self.pending_move
-        if move is not None and move.ok.entanglement_id[:2] == item.key:
+        ent = move.ok.entanglement_id if move is not None else None
+        if move is not None and ent is not None and (ent.origin, ent.request_id) == item.key:
             move.error = error  # announced after the pair's OK, once the move is done
         else:
             self.effects.append(Indicate(error))
@@ -354,10 +359,12 @@ class _Session:
         self.cursor = (pdu.seq, pdu.pair_index)
         current = self.current
         if current is not None and current.tag != pair_tag(pdu.seq, pdu.pair_index):
+            # The master never started this tag (it decides only between pairs), so
+            # aborting it cannot lose a pair.
             self.effects.append(SendDown(AbortRequest(self.remote, current.tag)))
             self.current = None
             self.phase = _P.READY
-        if current is None or self.current is None:
+        if self.current is None:
             self.pump()
 
     def on_serve_ack(self, serve_id: int) -> None:
@@ -476,3 +483,205 @@ class _Session:
                 self.effects += self.end(item, ErrorCode.EXPIRED, why, False)
             else:
                 self.effects += self.end(item, ErrorCode(code), message, False)
+
+
+class Egp:
+    """The EGP entity of one node: one session per neighbour, one memory manager.
+
+    Args:
+        name: This node.
+        config: The plugin's configuration.
+        links: Link model per neighbour (from the physical platform).
+        rng: This node's link-layer random stream (random measurement bases).
+    """
+
+    layer: ClassVar[LayerName] = LayerName.LINK
+
+    def __init__(
+        self,
+        name: str,
+        config: EgpConfig,
+        links: dict[str, LinkInfo],
+        rng: np.random.Generator,
+    ) -> None:
+        self.name = name
+        self.config = config
+        self.rng = rng
+        self.now_ps = 0
+        self.memory = MemoryManager(config.memory_slots, move_to_memory=config.move_to_memory)
+        self.sessions = {remote: _Session(self, remote, info) for remote, info in links.items()}
+
+    def is_master(self, remote: str) -> bool:
+        """Whether this node owns the distributed queue of the link to ``remote``."""
+        return self.name < remote
+
+    def more_work(self) -> bool:
+        """Whether any session still has pairs to generate."""
+        return any(
+            item.delivered < item.spec.number
+            for session in self.sessions.values()
+            for item in session.queue.items.values()
+        )
+
+    # --- entry points ---------------------------------------------------------------------
+
+    def from_above(self, primitive: Primitive, now_ps: int) -> list[Effect]:
+        self.now_ps = now_ps
+        match primitive:
+            case CreateRequest():
+                return self._create(primitive, now_ps)
+            case ReleaseRequest(slot):
+                self.memory.release(slot)
+                return [SendDown(FreeRequest(slot)), *self._wake()]
+        raise LocalProtocolError(f"{self.name}: the EGP cannot handle {primitive!r}")
+
+    def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
+        self.now_ps = now_ps
+        match primitive:
+            case PairReadyIndication(remote=remote, slot=slot):
+                session = self._session(remote)
+                session.on_pair(primitive)
+                effects = session.drain()
+                return effects + self._wake() if slot is None else effects
+            case GenerateFailure(remote, tag, GenerateFailureReason.OUT_OF_MEMORY):
+                session = self._session(remote)
+                session.on_out_of_memory(tag)
+                return session.drain()
+            case GenerateFailure(remote, tag, reason):
+                session = self._session(remote)
+                current = session.current
+                if current is None or current.tag != tag:
+                    return []
+                message = f"the hardware cannot generate with {remote} ({reason.value})"
+                return session.end(current.item, ErrorCode.UNSUPPORTED, message, True)
+            case MoveConfirm(slot_from, slot_to):
+                return self._moved(slot_from, slot_to, "")
+            case MoveFailure(slot_from, reason):
+                return self._moved(slot_from, None, reason)
+        raise LocalProtocolError(f"{self.name}: unexpected {primitive!r} from the physical layer")
+
+    def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
+        self.now_ps = now_ps
+        session = self._session(src)
+        queue = session.queue
+        match pdu:
+            case EgpServe():
+                session.on_serve(pdu)
+            case EgpServeAck(serve_id):
+                session.on_serve_ack(serve_id)
+            case DqpSubmit(spec) if session.master:
+                session.effects += queue.on_submit(spec)
+            case DqpAdd(seq, spec) if not session.master:
+                session.effects += queue.on_add(seq, spec)
+            case DqpAck(origin, request_id, seq) if session.master:
+                session.effects += queue.on_ack(origin, request_id, seq)
+            case DqpExpire(origin, request_id, code, message):
+                session.effects += queue.on_expire((origin, request_id), ErrorCode(code), message)
+            case DqpPing(items):
+                session.on_ping(items)
+            case DqpPong(ended):
+                session.on_pong(ended)
+            case _:
+                raise PeerProtocolError(f"{self.name}: unexpected {pdu!r} from {src}")
+        return session.drain()
+
+    def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
+        self.now_ps = now_ps
+        match key:
+            case ("egp-keepalive", str(remote)):
+                session = self._session(remote)
+                session.on_keepalive()
+            case ("egp-serve", str(remote)):
+                session = self._session(remote)
+                session.on_serve_retry()
+            case ("egp-deadline", str(remote), str(origin), int(request_id)):
+                session = self._session(remote)
+                item = session.queue.items.get((origin, request_id))
+                if item is not None:
+                    message = f"max_time_ps={item.spec.deadline_ps} (absolute) passed"
+                    session.effects += session.end(item, ErrorCode.TIMEOUT, message, True)
+            case ("dqp-retry", str(remote), str(origin), int(request_id)):
+                session = self._session(remote)
+                session.effects += session.queue.on_retry((origin, request_id))
+            case _:
+                raise LocalProtocolError(f"{self.name}: unknown timer {key!r}")
+        return session.drain()
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _create(self, request: CreateRequest, now_ps: int) -> list[Effect]:
+        def error(code: ErrorCode, message: str) -> list[Effect]:
+            return [Indicate(ErrorIndication(self.name, request.request_id, code, message))]
+
+        if not 1 <= request.number < MAX_PAIRS:
+            return error(ErrorCode.REJECTED, f"number must be in [1, 2**32), got {request.number}")
+        if request.max_time_ps < 0:
+            return error(ErrorCode.REJECTED, f"max_time_ps must be >= 0, got {request.max_time_ps}")
+        session = self.sessions.get(request.remote)
+        if session is None:
+            return error(ErrorCode.UNSUPPORTED, f"{request.remote!r} is not a neighbour")
+        key = (self.name, request.request_id)
+        if key in session.queue.items or key in session.queue.tombstones:
+            return error(ErrorCode.REJECTED, f"request_id {request.request_id} already used")
+        keep = request.request_type is RequestType.KEEP
+        decision = session.feu.decide(request.min_fidelity, keep=keep)
+        if not decision.supported:
+            return error(
+                ErrorCode.UNSUPPORTED,
+                f"min_fidelity {request.min_fidelity} exceeds what the link to {request.remote} "
+                f"delivers for {request.request_type.value} pairs "
+                f"(best {decision.best_fidelity:.4f})",
+            )
+        spec = DqpItemSpec(
+            origin=self.name, request_id=request.request_id, number=request.number,
+            request_type=request.request_type.value, measure_basis=request.measure_basis,
+            alpha=decision.alpha, goodness=decision.goodness,
+            deadline_ps=now_ps + request.max_time_ps if request.max_time_ps else 0,
+            priority=request.priority, purpose_id=request.purpose_id, atomic=request.atomic,
+        )  # fmt: skip
+        refusal = session.admit(spec)
+        if refusal is not None:
+            return error(*refusal)
+        data = {"origin": self.name, "request_id": request.request_id, "number": request.number}
+        session.effects.append(Trace(TraceRecord("egp-create", data)))
+        session.effects += session.queue.submit(spec)
+        return session.drain()
+
+    def _moved(self, slot_from: int, slot_to: int | None, reason: str) -> list[Effect]:
+        for session in self.sessions.values():
+            move = session.pending_move
+            if move is not None and move.slot_from == slot_from:
+                session.on_moved(slot_to, reason)
+                return session.drain() + self._wake()
+        raise LocalProtocolError(f"{self.name}: move answer for slot {slot_from} not asked for")
+
+    def _wake(self) -> list[Effect]:
+        effects: list[Effect] = []
+        for remote in self.memory.wake():
+            session = self.sessions[remote]
+            session.wake()
+            effects += session.drain()
+        return effects
+
+    def _session(self, remote: str) -> _Session:
+        try:
+            return self.sessions[remote]
+        except KeyError:
+            raise PeerProtocolError(f"{self.name}: {remote!r} is not a neighbour") from None
+
+
+def create_egp(
+    name: str, config: EgpConfig, links: dict[str, LinkInfo], rng: np.random.Generator
+) -> Egp:
+    """Plugin factory: the EGP entity of node ``name``."""
+    return Egp(name, config, links, rng)
+
+
+PLUGIN = PluginSpec(
+    name="egp",
+    layer=LayerName.LINK,
+    description="EGP of Dahlberg et al. 2019: fidelity estimation, distributed queue with "
+    "loss recovery, pluggable scheduling, memory management; KEEP and MEASURE requests.",
+    config_model=EgpConfig,
+    factory=create_egp,
+)

@@ -170,9 +170,7 @@ class WeightedFairScheduler:
         if klass is None:
             klass = self._classes[entry.priority] = FcfsScheduler()
         if klass.select() is None:  # the class becomes backlogged: no credit for idle time
-            self._finish[entry.priority] = max(
-                self._finish.get(entry.priority, 0.0), self._virtual
-            )
+            self._finish[entry.priority] = max(self._finish.get(entry.priority, 0.0), self._virtual)
         klass.add(entry)
         self._priority[entry.key] = entry.priority
 
