@@ -12,6 +12,7 @@ attempting for it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -138,6 +139,28 @@ class _HeldHerald:
     time_ps: int
 
 
+@dataclasses.dataclass(frozen=True)
+class _MovingModel:
+    """A fixed link model for hardware whose kept halves are moved out of the comm qubit."""
+
+    f: float
+    p: float = 0.5
+
+    @property
+    def tunable_alpha(self) -> bool:
+        return False
+
+    @property
+    def supports_move(self) -> bool:
+        return True
+
+    def success_probability(self, alpha):
+        return self.p
+
+    def fidelity(self, alpha, *, keep, moved=False):
+        return self.f
+
+
 class EgpPair:
     """Two EGP entities on fake hardware, joined by a lossy zero-delay link.
 
@@ -170,6 +193,9 @@ class EgpPair:
     ) -> None:
         config = config or egp_config()
         info = info or link_info(a, b)
+        if nv and info.model is None:
+            # NV-like hardware must free its communication qubit: a model that says so.
+            info = dataclasses.replace(info, model=_MovingModel(info.fresh_fidelity))
         self.sides: dict[str, Side] = {}
         for index, (name, remote, slots) in enumerate(((a, b, slots_a), (b, a, slots_b))):
             rng = np.random.default_rng([seed, index])
@@ -217,7 +243,9 @@ class EgpPair:
         held = {h.tag for h in self.held_heralds}
         return sorted((a_tags & b_tags) - held)
 
-    def herald(self, tag: int, bell_index: int = 1, *, split: bool = False, first: str = "") -> None:
+    def herald(
+        self, tag: int, bell_index: int = 1, *, split: bool = False, first: str = ""
+    ) -> None:
         """The station heralds ``tag`` to both ends; with ``split`` only ``first`` (default
         ``a``) gets it now, the other end when :meth:`deliver_heralds` runs."""
         pair_id = self._next_pair

@@ -70,23 +70,29 @@ class FidelityEstimator:
 
     def __init__(self, model: LinkModel) -> None:
         self.model = model
-        self._cache: dict[tuple[float, bool], FeuDecision] = {}
+        self._cache: dict[tuple[float, bool, bool], FeuDecision] = {}
 
-    def decide(self, min_fidelity: float, *, keep: bool) -> FeuDecision:
-        """The operating point for a request with ``min_fidelity`` of the given type."""
-        key = (min_fidelity, keep)
+    def decide(self, min_fidelity: float, *, keep: bool, moved: bool = False) -> FeuDecision:
+        """The operating point for a request with ``min_fidelity`` of the given type.
+
+        ``moved``: KEEP halves are moved out of the communication qubit on arrival, so the
+        prediction includes the move's noise and duration.
+        """
+        key = (min_fidelity, keep, moved)
         decision = self._cache.get(key)
         if decision is None:
             if self.model.tunable_alpha:
-                decision = self._tunable(min_fidelity, keep)
+                decision = self._tunable(min_fidelity, keep, moved)
             else:
-                fidelity = self.model.fidelity(None, keep=keep)
+                fidelity = self.model.fidelity(None, keep=keep, moved=moved)
                 decision = FeuDecision(fidelity >= min_fidelity, None, fidelity, fidelity)
             self._cache[key] = decision
         return decision
 
-    def _tunable(self, min_fidelity: float, keep: bool) -> FeuDecision:
-        fidelity = self.model.fidelity
+    def _tunable(self, min_fidelity: float, keep: bool, moved: bool) -> FeuDecision:
+        def fidelity(alpha: float | None, *, keep: bool) -> float:
+            return self.model.fidelity(alpha, keep=keep, moved=moved)
+
         values = [fidelity(a, keep=keep) for a in _GRID]
         peak = int(np.argmax(values))
         best_alpha, best = _GRID[peak], values[peak]

@@ -89,12 +89,19 @@ class LinkModel(Protocol):
         """Per-attempt heralding probability at ``alpha`` (``None``: the configured value)."""
         ...
 
-    def fidelity(self, alpha: float | None, *, keep: bool) -> float:
+    @property
+    def supports_move(self) -> bool:
+        """Whether a kept half must be moved out of the communication qubit to free it."""
+        ...
+
+    def fidelity(self, alpha: float | None, *, keep: bool, moved: bool = False) -> float:
         """Expected fidelity of a delivered pair to its announced Bell state.
 
         ``keep=True``: both halves stored from emission until the later node has the herald
         (memory decoherence during the herald's flight included). ``keep=False``: measured right
-        after emission (measure-directly), so no memory decoherence.
+        after emission (measure-directly), so no memory decoherence. ``moved=True`` (with
+        ``keep``): each node moves its half into a memory qubit as soon as its herald arrives,
+        and the pair counts as delivered when the later move ends.
         """
         ...
 
@@ -108,10 +115,14 @@ class _FixedLinkModel:
     def tunable_alpha(self) -> bool:
         return False
 
+    @property
+    def supports_move(self) -> bool:
+        return False
+
     def success_probability(self, alpha: float | None) -> float:
         return self.p
 
-    def fidelity(self, alpha: float | None, *, keep: bool) -> float:
+    def fidelity(self, alpha: float | None, *, keep: bool, moved: bool = False) -> float:
         return self.f
 
 

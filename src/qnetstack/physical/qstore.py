@@ -101,11 +101,16 @@ class PairStore:
         self._entries[pair_id] = _Entry(state, memories, list(born_ps), holders)
         return pair_id
 
-    def state(self, pair_id: int, now_ps: int) -> PairState:
-        """The pair's state with memory noise applied up to ``now_ps``."""
+    def state(self, pair_id: int, now_ps: int, qubits: tuple[int, ...] = (0, 1)) -> PairState:
+        """The pair's state with memory noise applied up to ``now_ps`` on ``qubits``.
+
+        Each half keeps its own clock: noise on one half commutes with anything done to the
+        other, so a half may be brought up to date alone (a measure-directly node measures its
+        half at its own emission time, which may precede the other half's clock).
+        """
         entry = self._get(pair_id)
         state = entry.state
-        for qubit in (0, 1):
+        for qubit in qubits:
             dt = now_ps - entry.updated_ps[qubit]
             if dt <= 0:
                 continue
@@ -196,7 +201,7 @@ class PairStore:
         is converted to its density matrix first (four coefficients cannot hold a
         post-measurement product state). Readout errors are the hardware's business.
         """
-        state = self.state(pair_id, now_ps)
+        state = self.state(pair_id, now_ps, (qubit_index,))
         if isinstance(state, BellDiagonal):
             state = state.to_density_matrix()
         outcome, post = state.measure(qubit_index, rng, basis)

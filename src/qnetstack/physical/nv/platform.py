@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 from pydantic import model_validator
 
-from qnetstack.physical.linkmodel import CachedLinkModel
+from qnetstack.physical.linkmodel import CachedLinkModel, MoveModel
 from qnetstack.physical.nv.device import NVDevice
+from qnetstack.physical.nv.gates import move_channel, move_duration_ps
 from qnetstack.physical.nv.heralding import HeraldModelResult, barrett_kok, single_click
 from qnetstack.physical.nv.params import NVConfig
 from qnetstack.physical.nv.presets import list_presets, load_preset
@@ -174,11 +175,21 @@ class NVPlatform(PhysicalPlatform[NVConfig]):
             outcomes = [(int(b), p, DensityMatrix(m)) for b, p, m in r.outcomes]
             return r.p_succ, outcomes
 
+        channel = move_channel(self.config)
+        carbon = self.config.carbon
+        move = None
+        if carbon.count > 0:
+            move = MoveModel(
+                duration_ps=move_duration_ps(self.config),
+                pauli=(channel.p_x, channel.p_y, channel.p_z),
+                memory=MemoryModel(carbon.t1_s * _PS_PER_S, carbon.t2_s * _PS_PER_S),
+            )
         model = CachedLinkModel(
             physics,
             geometry,
             (self.electron_memory, self.electron_memory),
             tunable_alpha=self.config.protocol == "single_click",
+            move=move,
         )
         return LinkInfo(
             geometry=geometry,
