@@ -32,7 +32,9 @@ attempt it had started on its own (which the master never started, so no pair is
 A pair under way is never pre-empted. Generation phases per session: ``READY``,
 ``GENERATING`` (one tag at the hardware), ``WAITING_MEMORY`` (the hardware answered
 OUT_OF_MEMORY; woken by a release or a move), ``MOVING`` (a heralded KEEP half moves to memory;
-its OK is announced with the final slot when the move is done).
+its OK is announced with the final slot when the move is done). When the platform's link model
+says kept halves must leave the communication qubit (NV) and ``move_to_memory`` is on, *every*
+KEEP half is moved, at both ends alike, and the FEU's prediction includes the move.
 
 **Endings.** A request ends DONE with its last pair (both ends see every herald), or with an
 ERROR at both ends: TIMEOUT at the absolute deadline both ends know, EXPIRED when retransmissions
