@@ -8,7 +8,10 @@ same runtime and kernel. *Physical alone* is the driver of ``benchmarks/link.py`
 hardware for one pair at a time and frees it. *Through the link layer* builds the scenario with
 the link-layer plugin, issues one CREATE for N kept pairs, and a minimal application releases
 every pair when its OK arrives at each end (no fidelity computation, which is the scenario
-runner's metrics work, not the protocol's).
+runner's metrics work, not the protocol's). The EGP is measured with ``move_to_memory: false``
+(the pair stays on the electron, as in the physical-only loop) and, separately, with its
+default electron → carbon move per kept pair, which adds physical work (the move's channel and
+duration), not protocol overhead.
 """
 
 from __future__ import annotations
@@ -29,12 +32,12 @@ PLATFORM = {"plugin": "nv", "preset": "lab_2018", "bright_state_alpha": 0.3, "mo
 REGISTRY = PluginRegistry.from_entry_points()
 
 
-def through_link_layer(link_layer: str, pairs: int) -> dict[str, float]:
+def through_link_layer(link_layer: str, pairs: int, **options: Any) -> dict[str, float]:
     data: dict[str, Any] = {
         "name": "linklayer-benchmark",
         "stop_time_s": 1e9,
         "platform": PLATFORM,
-        "link_layer": {"plugin": link_layer},
+        "link_layer": {"plugin": link_layer, **options},
         "nodes": [{"name": "alice"}, {"name": "bob"}],
         "links": [{"nodes": ["alice", "bob"], "length_km": 0.002}],
     }
@@ -73,9 +76,13 @@ def main() -> None:
         run = physical_alone(options, 0.002, args.pairs)
         best["physical"] = min(best.get("physical", 1e99), run["us_per_pair"])
         for name in layers:
-            run = through_link_layer(name, args.pairs)
+            options = {"move_to_memory": False} if name == "egp" else {}
+            run = through_link_layer(name, args.pairs, **options)
             best[name] = min(best.get(name, 1e99), run["us_per_pair"])
-    for name in layers:
+        if "egp" in layers:
+            run = through_link_layer("egp", args.pairs)
+            best["egp+moves"] = min(best.get("egp+moves", 1e99), run["us_per_pair"])
+    for name in [*layers, *(["egp+moves"] if "egp" in layers else [])]:
         print(json.dumps({
             "benchmark": f"linklayer.{name}",
             "pairs": args.pairs,

@@ -12,13 +12,12 @@ state, so the estimate is the fidelity the simulation will deliver on average.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qnetstack.physical.platform import LinkGeometry
 from qnetstack.physical.qstore import MemoryModel
-from qnetstack.quantum import DensityMatrix, gates
+from qnetstack.quantum import DensityMatrix
 
 __all__ = ["CachedLinkModel", "MoveModel", "aged_fidelity", "herald_ages_ps", "moved_fidelity"]
 
@@ -83,7 +82,7 @@ def moved_fidelity(
     for bell_index, probability, state in outcomes:
         for qubit, (memory, arm) in enumerate(zip(memories, arms, strict=True)):
             state = _age(state, qubit, memory, 2 * arm + move.duration_ps)
-            state = _pauli(state, qubit, p_x, p_y, p_z)
+            state = state.pauli_channel(qubit, p_x, p_y, p_z)
             state = _age(state, qubit, move.memory, longest - arm)
         total += probability * state.fidelity_bell(bell_index)
     return total
@@ -93,12 +92,6 @@ def _age(state: DensityMatrix, qubit: int, memory: MemoryModel, dt_ps: int) -> D
     if dt_ps <= 0 or memory.noiseless:
         return state
     return state.apply_memory_noise(qubit, dt_ps, memory.t1_ps, memory.t2_ps)
-
-
-def _pauli(state: DensityMatrix, qubit: int, p_x: float, p_y: float, p_z: float) -> DensityMatrix:
-    kraus = [math.sqrt(max(1.0 - p_x - p_y - p_z, 0.0)) * gates.I]
-    kraus += [math.sqrt(p) * op for p, op in ((p_x, gates.X), (p_y, gates.Y), (p_z, gates.Z))]
-    return state.apply_kraus(kraus, (qubit,))
 
 
 class CachedLinkModel:

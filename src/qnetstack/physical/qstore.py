@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from qnetstack.quantum import Basis, BellDiagonal, DensityMatrix, gates
+from qnetstack.quantum import Basis, BellDiagonal, DensityMatrix
 
 __all__ = ["Formalism", "MemoryModel", "PairState", "PairStore"]
 
@@ -168,12 +168,7 @@ class PairStore:
         formalisms)."""
         state = self.state(pair_id, now_ps)
         if isinstance(state, DensityMatrix):
-            p_i = 1.0 - p_x - p_y - p_z
-            kraus = [math.sqrt(max(p_i, 0.0)) * gates.I]
-            kraus += [
-                math.sqrt(p) * op for p, op in ((p_x, gates.X), (p_y, gates.Y), (p_z, gates.Z))
-            ]
-            state = state.apply_kraus(kraus, (qubit_index,))
+            state = state.pauli_channel(qubit_index, p_x, p_y, p_z)
         else:
             state = state.pauli_channel(p_x, p_y, p_z)
         self._entries[pair_id].state = state

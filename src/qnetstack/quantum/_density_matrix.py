@@ -264,6 +264,21 @@ class DensityMatrix:
         amplitude_damping_kraus(gamma)  # validates gamma
         return self._single_qubit_noise(qubit, gamma=gamma)
 
+    def pauli_channel(self, qubit: int, p_x: float, p_y: float, p_z: float) -> DensityMatrix:
+        """Single-qubit Pauli channel (1 − Σp)ρ + p_x XρX + p_y YρY + p_z ZρZ on ``qubit``.
+
+        Raises:
+            ValueError: If a probability is outside [0, 1] or they sum to more than 1.
+        """
+        for name, value in (("p_x", p_x), ("p_y", p_y), ("p_z", p_z)):
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {value}")
+        if p_x + p_y + p_z > 1.0 + 1e-12:
+            raise ValueError(f"p_x + p_y + p_z must be <= 1, got {p_x + p_y + p_z}")
+        (q,) = check_qubits([qubit], self._n_qubits)
+        matrix = _tensor.pauli_channel(self._matrix, q, self._n_qubits, p_x, p_y, p_z)
+        return self._trusted(matrix, self._n_qubits)
+
     def apply_memory_noise(
         self, qubit: int, dt_ps: int, t1_ps: float, t2_ps: float
     ) -> DensityMatrix:

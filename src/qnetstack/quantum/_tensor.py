@@ -13,7 +13,14 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["conjugate_by", "kraus_map", "partial_trace", "permute_qubits", "single_qubit_noise"]
+__all__ = [
+    "conjugate_by",
+    "kraus_map",
+    "partial_trace",
+    "pauli_channel",
+    "permute_qubits",
+    "single_qubit_noise",
+]
 
 ComplexArray = npt.NDArray[np.complex128]
 
@@ -115,4 +122,26 @@ def single_qubit_noise(
         block[1, 1] *= 1.0 - depolarise
         block[0, 0] += mixed
         block[1, 1] += mixed
+    return tensor.reshape(dim, dim)
+
+
+def pauli_channel(
+    matrix: ComplexArray, qubit: int, n_qubits: int, p_x: float, p_y: float, p_z: float
+) -> ComplexArray:
+    """ρ → p_I ρ + p_x XρX + p_y YρY + p_z ZρZ on one qubit, element-wise.
+
+    On the qubit's 2×2 block [[a, b], [c, d]]: a, d mix with weight p_x + p_y; the coherences
+    b, c scale by p_I − p_z and swap in with weight p_x − p_y.
+    """
+    dim = 2**n_qubits
+    p_i = 1.0 - p_x - p_y - p_z
+    tensor = matrix.reshape((2,) * (2 * n_qubits)).copy()
+    block = np.moveaxis(tensor, (qubit, n_qubits + qubit), (0, 1))
+    a, d = block[0, 0].copy(), block[1, 1].copy()
+    b, c = block[0, 1].copy(), block[1, 0].copy()
+    flip, keep = p_x + p_y, p_i + p_z
+    block[0, 0] = keep * a + flip * d
+    block[1, 1] = keep * d + flip * a
+    block[0, 1] = (p_i - p_z) * b + (p_x - p_y) * c
+    block[1, 0] = (p_i - p_z) * c + (p_x - p_y) * b
     return tensor.reshape(dim, dim)

@@ -51,3 +51,18 @@ def test_memory_noise_matches_kraus_composition() -> None:
 def test_bad_probability_still_rejected() -> None:
     with pytest.raises(ValueError, match="p"):
         DensityMatrix.bell(0).dephase(0, 1.5)
+
+
+@pytest.mark.parametrize("probabilities", [(0.0, 0.0, 0.0), (0.1, 0.05, 0.2), (0.3, 0.3, 0.4)])
+def test_pauli_channel_matches_kraus(probabilities):
+    from qnetstack.quantum import gates
+
+    p_x, p_y, p_z = probabilities
+    rho = _random_dm(3, seed=11)
+    kraus = [np.sqrt(max(1 - p_x - p_y - p_z, 0.0)) * gates.I]
+    kraus += [np.sqrt(p) * op for p, op in zip(probabilities, (gates.X, gates.Y, gates.Z))]
+    for qubit in range(3):
+        fast = rho.pauli_channel(qubit, p_x, p_y, p_z)
+        np.testing.assert_allclose(fast.matrix, rho.apply_kraus(kraus, [qubit]).matrix, atol=1e-13)
+    with pytest.raises(ValueError, match="sum|<= 1"):
+        rho.pauli_channel(0, 0.5, 0.4, 0.3)
