@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import json
 import math
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -191,8 +192,21 @@ def plugin_list_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+_ONE_CONFIG = re.compile(r"<!-- gen:plugin-config (\S+) (\S+) -->")
+
+
+def _one_plugin_config(match: re.Match[str]) -> str:
+    """The configuration table of one plugin: ``<!-- gen:plugin-config LAYER NAME -->``."""
+    from qnetstack.service import LayerName
+
+    spec = _registry().get(LayerName(match.group(1)), match.group(2))
+    model = spec.config_model
+    return _model_table(model.model_json_schema(), model, f"`{spec.name}` configuration", 4)
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Replace this hook's markers with generated Markdown."""
+    markdown = _ONE_CONFIG.sub(_one_plugin_config, markdown)
     for marker, render in (
         (_SCHEMA, scenario_schema_markdown),
         (_CONFIGS, plugin_configs_markdown),
