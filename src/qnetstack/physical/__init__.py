@@ -11,6 +11,8 @@ from qnetstack.physical.primitives import (
     GenerateRequest,
     PairReadyIndication,
     PhysicalRequest,
+    SwapConfirm,
+    SwapRequest,
 )
 from qnetstack.physical.qstore import Formalism, MemoryModel, PairState, PairStore
 from qnetstack.physical.station import AttemptStation, HeraldModel, SampledStation, Station
@@ -37,4 +39,6 @@ __all__ = [
     "PhysicalRequest",
     "SampledStation",
     "Station",
+    "SwapConfirm",
+    "SwapRequest",
 ]

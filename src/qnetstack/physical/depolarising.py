@@ -64,6 +64,20 @@ class DepolarisingConfig(BaseModel):
         description="Memory T2 (coherence) in s; inf for none; unset means 2·T1 (pure "
         "amplitude damping, or no noise when T1 is inf). Must not exceed 2·T1.",
     )
+    swap_gate_depolar_prob: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Entanglement swapping: depolarising probability on both measured qubits "
+        "(the two-qubit gate of the Bell-state measurement), in [0, 1].",
+    )
+    swap_readout_error: float = Field(
+        0.0,
+        ge=0.0,
+        le=0.5,
+        description="Entanglement swapping: probability that each of the two outcome bits is "
+        "misread, in [0, 0.5].",
+    )
     speed_of_light_km_per_s: float = Field(
         208_189.0,
         gt=0.0,
@@ -138,7 +152,14 @@ class DepolarisingPlatform(PhysicalPlatform[DepolarisingConfig]):
     def create_node(
         self, name: str, stations: dict[str, LinkInfo], rng: np.random.Generator
     ) -> Layer:
-        return MemoryDevice(name, stations, self.store, self.config.memory_slots, rng)
+        return MemoryDevice(
+            name,
+            stations,
+            self.store,
+            self.config.memory_slots,
+            rng,
+            swap_noise=(self.config.swap_gate_depolar_prob, self.config.swap_readout_error),
+        )
 
     def create_station(self, info: LinkInfo, rng: np.random.Generator) -> Layer:
         model = _WernerHerald(self.config.success_probability, self.config.fidelity)

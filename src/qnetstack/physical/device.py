@@ -35,6 +35,8 @@ from qnetstack.physical.primitives import (
     MoveFailure,
     MoveRequest,
     PairReadyIndication,
+    SwapConfirm,
+    SwapRequest,
 )
 from qnetstack.physical.qstore import PairStore
 from qnetstack.quantum import Basis
@@ -62,6 +64,8 @@ class MemoryDevice:
         links: Link information per remote node.
         store: Shared pair store.
         memory_slots: Number of qubits that can hold a pair half.
+        rng: Stream for measurement outcomes.
+        swap_noise: Gate depolarising and per-bit readout error of a Bell-state measurement.
     """
 
     layer: ClassVar[LayerName] = LayerName.PHYSICAL
@@ -73,11 +77,15 @@ class MemoryDevice:
         store: PairStore,
         memory_slots: int,
         rng: np.random.Generator | None = None,
+        *,
+        swap_noise: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         if memory_slots < 1:
             raise ValueError(f"memory_slots must be >= 1, got {memory_slots}")
         self.name = name
         self.rng = rng if rng is not None else np.random.default_rng(0)
+        self.swap_noise = swap_noise
+        """(gate depolarising probability, per-bit readout error) of a Bell-state measurement."""
         self.links = links
         self.store = store
         self.memory_slots = memory_slots
@@ -93,15 +101,19 @@ class MemoryDevice:
 
     @property
     def occupied(self) -> dict[int, tuple[int, int]]:
-        """A copy of ``slot -> (pair_id, qubit_index)`` for every slot holding a half."""
-        return dict(self._held)
+        """``slot -> (pair_id, qubit_index)`` for every slot holding a half (current ids)."""
+        return {slot: self.held(slot) for slot in self._held}
 
     def held(self, slot: int) -> tuple[int, int]:
-        """``(pair_id, qubit_index)`` of the half in ``slot``."""
+        """``(pair_id, qubit_index)`` of the half in ``slot``, as it is now (after swaps)."""
         try:
-            return self._held[slot]
+            half = self._held[slot]
         except KeyError:
             raise LocalProtocolError(f"{self.name}: slot {slot} holds no qubit") from None
+        current = self.store.resolve(*half)
+        if current != half:
+            self._held[slot] = current
+        return current
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -128,6 +140,12 @@ class MemoryDevice:
                 return [Indicate(MeasureConfirm(slot, basis, outcome))]
             case MoveRequest(slot_from):
                 return [Indicate(MoveFailure(slot_from, "UNSUPPORTED: all slots are alike"))]
+            case SwapRequest(slot_1, slot_2):
+                gate, readout = self.swap_noise
+                outcome = self._swap(
+                    slot_1, slot_2, now_ps, gate_depolar_prob=gate, readout_flip_prob=readout
+                )
+                return [Indicate(SwapConfirm(slot_1, slot_2, outcome))]
         raise LocalProtocolError(f"{self.name}: physical layer cannot handle {primitive!r}")
 
     def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
@@ -171,6 +189,32 @@ class MemoryDevice:
         return []
 
     # --- helpers --------------------------------------------------------------------------
+
+    def _swap(
+        self,
+        slot_1: int,
+        slot_2: int,
+        now_ps: int,
+        *,
+        gate_depolar_prob: float = 0.0,
+        readout_flip_prob: float = 0.0,
+    ) -> int:
+        """Bell-state measurement on two held halves; frees both slots; the reported outcome."""
+        if slot_1 == slot_2:
+            raise LocalProtocolError(f"{self.name}: cannot swap slot {slot_1} with itself")
+        half_1, half_2 = self.held(slot_1), self.held(slot_2)
+        _, _, reported = self.store.swap(
+            half_1,
+            half_2,
+            now_ps,
+            self.rng,
+            gate_depolar_prob=gate_depolar_prob,
+            readout_flip_prob=readout_flip_prob,
+        )
+        for slot in (slot_1, slot_2):
+            del self._held[slot]
+            self._release_slot(slot)
+        return reported
 
     def _measure_at_emission(
         self, pair_id: int, qubit_index: int, basis: Basis, emitted_ps: int

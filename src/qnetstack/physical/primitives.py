@@ -28,6 +28,8 @@ __all__ = [
     "MoveRequest",
     "PairReadyIndication",
     "PhysicalRequest",
+    "SwapConfirm",
+    "SwapRequest",
 ]
 
 
@@ -94,7 +96,23 @@ class MoveRequest(Primitive):
     slot_from: int
 
 
-PhysicalRequest = GenerateRequest | AbortRequest | FreeRequest | MeasureRequest | MoveRequest
+@dataclass(frozen=True, slots=True)
+class SwapRequest(Primitive):
+    """Entanglement swapping: a Bell-state measurement on the halves in ``slot_1`` and ``slot_2``.
+
+    Both slots are freed. The answer, :class:`SwapConfirm`, comes after the hardware's gate and
+    readout time and carries the outcome as read (readout errors included); the two remote
+    halves now form one pair whose Bell state is the XOR of the two pairs' Bell indices and the
+    true outcome (``qnetstack.quantum.swap_frame``).
+    """
+
+    slot_1: int
+    slot_2: int
+
+
+PhysicalRequest = (
+    GenerateRequest | AbortRequest | FreeRequest | MeasureRequest | MoveRequest | SwapRequest
+)
 """Every primitive the physical layer accepts from above."""
 
 
@@ -170,3 +188,12 @@ class GenerateFailure(Primitive):
     remote: str
     tag: int
     reason: GenerateFailureReason
+
+
+@dataclass(frozen=True, slots=True)
+class SwapConfirm(Primitive):
+    """A :class:`SwapRequest` is done; ``outcome`` is the Bell index as read (0..3)."""
+
+    slot_1: int
+    slot_2: int
+    outcome: int

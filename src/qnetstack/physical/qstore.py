@@ -18,7 +18,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from qnetstack.quantum import Basis, BellDiagonal, DensityMatrix
+from qnetstack.quantum import Basis, BellDiagonal, DensityMatrix, bell_state_measurement
+from qnetstack.quantum import swap as bell_swap
 
 __all__ = ["Formalism", "MemoryModel", "PairState", "PairStore"]
 
@@ -62,12 +63,13 @@ class _Entry:
 class PairStore:
     """Holds pair states, ages them lazily and hands out pair identifiers."""
 
-    __slots__ = ("_entries", "_next_id", "formalism")
+    __slots__ = ("_aliases", "_entries", "_next_id", "formalism")
 
     def __init__(self, formalism: Formalism = Formalism.DM) -> None:
         self.formalism = Formalism(formalism)
         self._entries: dict[int, _Entry] = {}
         self._next_id = 0
+        self._aliases: dict[tuple[int, int], tuple[int, int]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -148,6 +150,7 @@ class PairStore:
         Both channels are single-qubit Pauli channels, so they keep a Bell-diagonal pair
         Bell-diagonal and are exact in both formalisms.
         """
+        pair_id, qubit_index = self.resolve(pair_id, qubit_index)
         state = self.state(pair_id, now_ps)
         if isinstance(state, DensityMatrix):
             if dephase:
@@ -166,6 +169,7 @@ class PairStore:
     ) -> None:
         """Age the pair to ``now_ps``, then apply a Pauli channel to one half (exact in both
         formalisms)."""
+        pair_id, qubit_index = self.resolve(pair_id, qubit_index)
         state = self.state(pair_id, now_ps)
         if isinstance(state, DensityMatrix):
             state = state.pauli_channel(qubit_index, p_x, p_y, p_z)
@@ -175,6 +179,7 @@ class PairStore:
 
     def set_memory(self, pair_id: int, qubit_index: int, memory: MemoryModel, now_ps: int) -> None:
         """The half moved to a qubit with other coherence times (e.g. electron → carbon)."""
+        pair_id, qubit_index = self.resolve(pair_id, qubit_index)
         self.state(pair_id, now_ps)
         entry = self._entries[pair_id]
         memories = list(entry.memories)
@@ -196,6 +201,7 @@ class PairStore:
         is converted to its density matrix first (four coefficients cannot hold a
         post-measurement product state). Readout errors are the hardware's business.
         """
+        pair_id, qubit_index = self.resolve(pair_id, qubit_index)
         state = self.state(pair_id, now_ps, (qubit_index,))
         if isinstance(state, BellDiagonal):
             state = state.to_density_matrix()
@@ -204,12 +210,83 @@ class PairStore:
         self.discard(pair_id, qubit_index)
         return outcome
 
+    def resolve(self, pair_id: int, qubit_index: int) -> tuple[int, int]:
+        """Where a half lives now: entanglement swapping turns the outer halves of two pairs
+        into the halves of a new pair, and nodes keep the ids they were given at the herald."""
+        key = (pair_id, qubit_index)
+        seen = []
+        while key in self._aliases:
+            seen.append(key)
+            key = self._aliases[key]
+        for old in seen[:-1]:  # path compression: the next lookup is one step
+            self._aliases[old] = key
+        return key
+
+    def swap(
+        self,
+        half_1: tuple[int, int],
+        half_2: tuple[int, int],
+        now_ps: int,
+        rng: np.random.Generator,
+        *,
+        gate_depolar_prob: float = 0.0,
+        readout_flip_prob: float = 0.0,
+    ) -> tuple[int, int, int]:
+        """Entanglement swapping: a Bell-state measurement on two halves held at one node.
+
+        The halves ``half_1`` = (pair, qubit) and ``half_2`` are measured in the Bell basis
+        after a two-qubit gate whose noise is depolarising ``gate_depolar_prob`` on both (the
+        NetSquid convention for NV's E–C gate); each of the two outcome bits is then misread
+        with ``readout_flip_prob``. The outer halves become a new pair, with their memories and
+        clocks; the nodes holding them keep their old ids, which :meth:`resolve` maps.
+
+        Returns:
+            ``(new pair id, true outcome, reported outcome)``: outcomes are Bell indices; the
+            pair's actual Bell state is (label 1) ⊕ (label 2) ⊕ true outcome, and a node that
+            tracks the Pauli frame with the reported outcome errs when the two differ.
+        """
+        (p1, q1), (p2, q2) = self.resolve(*half_1), self.resolve(*half_2)
+        if p1 == p2:
+            raise ValueError(f"cannot swap the two halves of the same pair {p1}")
+        e1, e2 = self._get(p1), self._get(p2)
+        s1, s2 = self.state(p1, now_ps), self.state(p2, now_ps)
+        o1, o2 = 1 - q1, 1 - q2  # the outer halves
+        if isinstance(s1, BellDiagonal) and isinstance(s2, BellDiagonal):
+            # Bell-diagonal pairs are symmetric under exchanging their qubits, the BSM outcome
+            # is uniform, and the gate's depolarising acts like depolarising each input pair.
+            a, b = s1.depolarise(gate_depolar_prob), s2.depolarise(gate_depolar_prob)
+            true_outcome = int(rng.integers(4))
+            new_state: PairState = bell_swap(a, b).apply_pauli(true_outcome)
+        else:
+            dm1 = _as_dm(s1).permute((o1, q1))  # (outer 1, inner 1)
+            dm2 = _as_dm(s2).permute((q2, o2))  # (inner 2, outer 2)
+            joint = dm1.tensor(dm2)
+            if gate_depolar_prob:
+                joint = joint.depolarise(1, gate_depolar_prob).depolarise(2, gate_depolar_prob)
+            outcome, new_state = bell_state_measurement(joint, 1, 2, rng)
+            true_outcome = int(outcome)
+        flips = 0
+        if readout_flip_prob:
+            flips = sum(bit for bit in (1, 2) if rng.random() < readout_flip_prob)
+        reported = true_outcome ^ flips
+        new_id = self.add(
+            new_state,
+            (e1.holders[o1], e2.holders[o2]),
+            (e1.memories[o1], e2.memories[o2]),
+            (now_ps, now_ps),
+        )
+        self._aliases[(p1, o1)] = (new_id, 0)
+        self._aliases[(p2, o2)] = (new_id, 1)
+        del self._entries[p1], self._entries[p2]
+        return new_id, true_outcome, reported
+
     def holders(self, pair_id: int) -> tuple[str, str]:
         """The nodes holding qubit 0 and qubit 1."""
         return self._get(pair_id).holders
 
     def discard(self, pair_id: int, qubit_index: int) -> None:
         """A node discarded its half; the pair is forgotten once both halves are gone."""
+        pair_id, qubit_index = self.resolve(pair_id, qubit_index)
         entry = self._entries.get(pair_id)
         if entry is None:
             return
@@ -222,3 +299,7 @@ class PairStore:
             return self._entries[pair_id]
         except KeyError:
             raise KeyError(f"pair {pair_id} is not in the store (discarded?)") from None
+
+
+def _as_dm(state: PairState) -> DensityMatrix:
+    return state if isinstance(state, DensityMatrix) else state.to_density_matrix()

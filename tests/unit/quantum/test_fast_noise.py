@@ -60,9 +60,11 @@ def test_pauli_channel_matches_kraus(probabilities):
     p_x, p_y, p_z = probabilities
     rho = _random_dm(3, seed=11)
     kraus = [np.sqrt(max(1 - p_x - p_y - p_z, 0.0)) * gates.I]
-    kraus += [np.sqrt(p) * op for p, op in zip(probabilities, (gates.X, gates.Y, gates.Z))]
+    paulis = (gates.X, gates.Y, gates.Z)
+    kraus += [np.sqrt(p) * op for p, op in zip(probabilities, paulis, strict=True)]
     for qubit in range(3):
         fast = rho.pauli_channel(qubit, p_x, p_y, p_z)
-        np.testing.assert_allclose(fast.matrix, rho.apply_kraus(kraus, [qubit]).matrix, atol=1e-13)
-    with pytest.raises(ValueError, match="sum|<= 1"):
+        reference = rho.apply_kraus(kraus, [qubit]).matrix
+        np.testing.assert_allclose(fast.matrix, reference, atol=1e-13)
+    with pytest.raises(ValueError, match=r"must be <= 1"):
         rho.pauli_channel(0, 0.5, 0.4, 0.3)

@@ -40,6 +40,8 @@ from qnetstack.physical.primitives import (
     MoveConfirm,
     MoveFailure,
     MoveRequest,
+    SwapConfirm,
+    SwapRequest,
 )
 from qnetstack.physical.qstore import MemoryModel, PairStore
 from qnetstack.quantum import Basis
@@ -115,6 +117,8 @@ class NVDevice(MemoryDevice):
                 return self._start_measure(slot, basis, now_ps)
             case MoveRequest(slot_from):
                 return self._start_move(slot_from)
+            case SwapRequest(slot_1, slot_2):
+                return self._start_swap(slot_1, slot_2, now_ps)
             case FreeRequest(slot) if slot in self._moving or slot in self._moving.values():
                 raise LocalProtocolError(f"{self.name}: slot {slot} is being moved")
         return super().from_above(primitive, now_ps)
@@ -125,6 +129,8 @@ class NVDevice(MemoryDevice):
                 return [Indicate(MeasureConfirm(slot, basis, outcome))]  # type: ignore[arg-type]
             case ("moved", int(slot_from)):
                 return self._finish_move(slot_from, now_ps)
+            case ("swapped", int(slot_1), int(slot_2), int(outcome)):
+                return [Indicate(SwapConfirm(slot_1, slot_2, outcome))]
         raise LocalProtocolError(f"{self.name}: unknown timer {key!r}")
 
     def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
@@ -179,6 +185,27 @@ class NVDevice(MemoryDevice):
             )
         true_outcome = super()._measure_at_emission(pair_id, qubit_index, basis, emitted_ps)
         return noisy_readout(true_outcome, electron.readout_f0, electron.readout_f1, self.rng)
+
+    def _start_swap(self, slot_1: int, slot_2: int, now_ps: int) -> list[Effect]:
+        """Bell-state measurement on the electron and a carbon (or two carbons via the
+        electron): one E–C gate (its depolarising on both qubits), then both qubits read out
+        through the electron, each bit misread with the mean readout error 1 − (f0 + f1)/2.
+        Duration: two E–C gates (the gate, and mapping the carbon onto the electron) and two
+        electron readouts."""
+        for slot in (slot_1, slot_2):
+            if slot in self._moving or slot in self._moving.values():
+                raise LocalProtocolError(f"{self.name}: slot {slot} is being moved")
+        cfg = self.config
+        electron = cfg.electron
+        outcome = self._swap(
+            slot_1,
+            slot_2,
+            now_ps,
+            gate_depolar_prob=cfg.ec_gate.depolar_prob_per_qubit,
+            readout_flip_prob=1.0 - (electron.readout_f0 + electron.readout_f1) / 2,
+        )
+        duration_us = 2 * cfg.ec_gate.duration_us + 2 * electron.readout_duration_us
+        return [StartTimer(("swapped", slot_1, slot_2, outcome), round(duration_us * 1e6))]
 
     def _start_move(self, slot_from: int) -> list[Effect]:
         if slot_from not in self._held or slot_from in self._moving:
