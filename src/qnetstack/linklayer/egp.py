@@ -45,6 +45,10 @@ already got pairs of a request the other end ended (the herald was discarded the
 abort) reports the same error afterwards: OKs ≤ ``number``, then exactly one terminal event
 (the last OK or one ERROR).
 
+Local operations of the layers above on held halves (``SwapRequest`` for entanglement swapping,
+``MeasureRequest``) pass through to the hardware, and their confirms pass back up; the halves
+they consume are taken off the memory books.
+
 Inputs per state: heralds only in ``GENERATING`` for the current tag (else
 :class:`PeerProtocolError`); move answers only in ``MOVING``; serves only at the slave; queue
 messages about ended requests are answered from the tombstone; the keep-alive runs only in
@@ -86,9 +90,13 @@ from qnetstack.physical.primitives import (
     FreeRequest,
     GenerateFailure,
     GenerateFailureReason,
+    MeasureConfirm,
+    MeasureRequest,
     MoveConfirm,
     MoveFailure,
     PairReadyIndication,
+    SwapConfirm,
+    SwapRequest,
 )
 from qnetstack.service import (
     Effect,
@@ -155,6 +163,15 @@ class Egp:
             case ReleaseRequest(slot):
                 self.memory.release(slot)
                 return [SendDown(FreeRequest(slot)), *self._wake()]
+            case SwapRequest(slot_1, slot_2):
+                # Local operations of the layers above (entanglement swapping, readout) go to
+                # the hardware unchanged; the halves they consume leave this layer's books.
+                self.memory.release(slot_1)
+                self.memory.release(slot_2)
+                return [SendDown(primitive)]
+            case MeasureRequest(slot):
+                self.memory.release(slot)
+                return [SendDown(primitive)]
         raise LocalProtocolError(f"{self.name}: the EGP cannot handle {primitive!r}")
 
     def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
@@ -180,6 +197,8 @@ class Egp:
                 return self._moved(slot_from, slot_to, "")
             case MoveFailure(slot_from, reason):
                 return self._moved(slot_from, None, reason)
+            case SwapConfirm() | MeasureConfirm():
+                return [Indicate(primitive), *self._wake()]
         raise LocalProtocolError(f"{self.name}: unexpected {primitive!r} from the physical layer")
 
     def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:

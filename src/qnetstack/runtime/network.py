@@ -115,6 +115,11 @@ class Runtime:
         self._timers: dict[tuple[str, int, Hashable], EventHandle] = {}
         self._routes: dict[tuple[str, int, str], tuple[ClassicalChannel, Node, int]] = {}
         self._timer_fires: dict[tuple[str, int, Hashable], Callable[[], None]] = {}
+        self.multi_hop_delay_ps: Callable[[str, str], int | None] | None = None
+        """How long a classical message takes between two nodes that have no direct channel
+        (e.g. the shortest fibre path over the topology, store-and-forward without queueing);
+        ``None`` (the default) makes such messages a wiring error. Such channels are lossless
+        and created on first use."""
 
     # --- wiring ---------------------------------------------------------------------------
 
@@ -146,6 +151,17 @@ class Runtime:
             self.channels[(src, dst)] = channel
             pair.append(channel)
         return pair[0], pair[1]
+
+    def _multi_hop_channel(self, src: str, dst: str) -> ClassicalChannel | None:
+        """A channel between nodes that are not neighbours, over the classical network."""
+        self.node(dst)
+        assert self.multi_hop_delay_ps is not None
+        delay = self.multi_hop_delay_ps(src, dst)
+        if delay is None:
+            return None
+        channel = ClassicalChannel(src, dst, delay)
+        self.channels[(src, dst)] = channel
+        return channel
 
     def rng(self, name: str) -> Any:
         """A fresh RNG stream for a component (see :class:`~qnetstack.kernel.RngFactory`)."""
@@ -240,6 +256,8 @@ class Runtime:
         route = self._routes.get(key)
         if route is None:
             channel = self.channels.get((node.name, dst))
+            if channel is None and self.multi_hop_delay_ps is not None:
+                channel = self._multi_hop_channel(node.name, dst)
             if channel is None:
                 raise WiringError(f"no classical channel from {node.name!r} to {dst!r}")
             target = self.node(dst)

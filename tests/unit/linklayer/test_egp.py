@@ -302,3 +302,20 @@ def test_plugin_spec_and_tables():
     for row in TRANSITIONS:
         assert row["source"] in SessionState
         assert row["dest"] in SessionState
+
+
+def test_local_operations_pass_through_to_the_hardware():
+    """The network layer swaps and measures held halves through the link layer."""
+    from qnetstack.physical.primitives import SwapConfirm, SwapRequest
+    from qnetstack.service import Indicate, SendDown
+
+    pair = EgpPair(slots_a=4, slots_b=4)
+    pair.create("alice", 0, number=2)
+    pair.run(release=False)
+    egp = pair.a.link
+    slots = [ok.slot for ok in pair.a.oks]
+    effects = egp.from_above(SwapRequest(*slots), 0)
+    assert effects == [SendDown(SwapRequest(*slots))]
+    assert not egp.memory.held & set(slots)
+    confirm = SwapConfirm(*slots, outcome=2)
+    assert Indicate(confirm) in egp.from_below(confirm, 0)

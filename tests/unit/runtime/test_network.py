@@ -323,3 +323,42 @@ def test_rng_streams_are_unique_per_name():
     assert first == Runtime(seed=4).rng("a/link").random()
     with pytest.raises(ValueError, match="already issued"):
         rt.rng("a/link")
+
+
+def test_messages_to_non_neighbours_use_the_multi_hop_delay():
+    from qnetstack.runtime import Runtime, WiringError
+    from qnetstack.service import LayerName, PeerMessage, SendPeer
+
+    class Note(PeerMessage):
+        pass
+
+    class Talker:
+        layer = LayerName.LINK
+
+        def __init__(self):
+            self.got = []
+
+        def from_above(self, primitive, now_ps):
+            return [SendPeer("c", Note())]
+
+        def from_below(self, primitive, now_ps):
+            return []
+
+        def from_peer(self, src, pdu, now_ps):
+            self.got.append((src, now_ps))
+            return []
+
+        def on_timer(self, key, now_ps):
+            return []
+
+    runtime = Runtime()
+    talkers = {}
+    for name in ("a", "c"):
+        talkers[name] = Talker()
+        runtime.add_node(name).add(talkers[name])
+    with pytest.raises(WiringError, match="no classical channel"):
+        runtime.request("a", object())
+    runtime.multi_hop_delay_ps = lambda src, dst: 777
+    runtime.request("a", object())
+    runtime.run()
+    assert talkers["c"].got == [("a", 777)]
