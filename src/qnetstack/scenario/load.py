@@ -17,8 +17,10 @@ import annotated_types
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from qnetstack.network.topology import TopologyError
 from qnetstack.runtime.plugins import PluginError, PluginRegistry
-from qnetstack.scenario.schema import PluginChoice, Scenario
+from qnetstack.scenario.schema import LinkSpec, NodeSpec, PluginChoice, Scenario
+from qnetstack.scenario.topology import build_topology
 from qnetstack.service import LayerName
 
 __all__ = ["LoadedScenario", "ScenarioError", "ScenarioIssue", "load_scenario", "parse_scenario"]
@@ -26,6 +28,7 @@ __all__ = ["LoadedScenario", "ScenarioError", "ScenarioIssue", "load_scenario", 
 _PLUGIN_SECTIONS: dict[str, LayerName] = {
     "platform": LayerName.PHYSICAL,
     "link_layer": LayerName.LINK,
+    "network": LayerName.NETWORK,
 }
 
 
@@ -85,13 +88,24 @@ def load_scenario(path: str | Path, registry: PluginRegistry) -> LoadedScenario:
         problem = getattr(exc, "problem", None) or str(exc)
         issue = ScenarioIssue("", f"not valid YAML{where}: {problem}")
         raise ScenarioError(source, [issue]) from None
-    return parse_scenario(data, registry, source)
+    return parse_scenario(data, registry, source, base_dir=Path(path).parent)
 
 
 def parse_scenario(
-    data: Any, registry: PluginRegistry, source: str = "<scenario>"
+    data: Any,
+    registry: PluginRegistry,
+    source: str = "<scenario>",
+    *,
+    base_dir: Path | None = None,
 ) -> LoadedScenario:
-    """Validate already-parsed scenario data (a mapping)."""
+    """Validate already-parsed scenario data (a mapping).
+
+    Args:
+        data: The scenario mapping.
+        registry: Where plugins are looked up.
+        source: Name of the scenario in messages.
+        base_dir: Directory relative paths (topology files) are resolved against.
+    """
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         issue = ScenarioIssue("", f"a scenario must be a mapping of fields, got {kind}")
@@ -106,12 +120,43 @@ def parse_scenario(
         _plugin_configs(choices, registry, issues)
         raise ScenarioError(source, issues) from None
     issues = []
-    choices = {section: getattr(scenario, section) for section in _PLUGIN_SECTIONS}
+    expanded = _expand_topology(scenario, base_dir or Path.cwd(), issues)
+    topology_failed = expanded is None
+    scenario = scenario if expanded is None else expanded
+    choices = {
+        section: getattr(scenario, section)
+        for section in _PLUGIN_SECTIONS
+        if getattr(scenario, section) is not None
+    }
     configs = _plugin_configs(choices, registry, issues)
-    issues += check_semantics(scenario)
+    issues += _check_routing(scenario)
+    if not topology_failed:  # without its nodes every name would be reported unknown
+        issues += check_semantics(scenario)
     if issues:
         raise ScenarioError(source, issues)
     return LoadedScenario(scenario, configs, source)
+
+
+def _check_routing(scenario: Scenario) -> list[ScenarioIssue]:
+    """The routing strategy must exist and accept its options."""
+    spec = scenario.routing
+    if spec is None:
+        return []
+    from qnetstack.network.routing import RoutingError, RoutingRegistry
+
+    strategies = RoutingRegistry.from_entry_points()
+    try:
+        cls = strategies.get(spec.strategy)
+    except RoutingError as exc:
+        return [ScenarioIssue("routing.strategy", str(exc))]
+    try:
+        cls.config_model.model_validate(spec.options())
+    except ValidationError as exc:
+        return _issues_from(exc, cls.config_model, prefix="routing")
+    issues = []
+    if scenario.network is None:
+        issues.append(ScenarioIssue("routing", "routing needs a network layer (network: ...)"))
+    return issues
 
 
 def _raw_choices(data: dict[str, Any], skip: set[str]) -> dict[str, PluginChoice]:
@@ -143,9 +188,43 @@ def _plugin_configs(
     return configs
 
 
+def _expand_topology(
+    scenario: Scenario, base_dir: Path, issues: list[ScenarioIssue]
+) -> Scenario | None:
+    """Replace a ``topology:`` generator by the nodes and links it generates.
+
+    Returns ``None`` when the topology cannot be built (the issue says why).
+    """
+    spec = scenario.topology
+    if spec is None:
+        return scenario
+    if scenario.nodes or scenario.links:
+        issues.append(
+            ScenarioIssue("topology", "give either a topology or nodes and links, not both")
+        )
+        return None
+    try:
+        graph = build_topology(spec, base_dir)
+    except TopologyError as exc:
+        issues.append(ScenarioIssue(f"topology ({spec.kind})", str(exc)))
+        return None
+    nodes = tuple(NodeSpec(name=str(name)) for name in graph.nodes)
+    links = tuple(
+        LinkSpec(nodes=(str(a), str(b)), length_km=float(data["length_km"]))
+        for a, b, data in graph.edges(data=True)
+    )
+    return scenario.model_copy(update={"nodes": nodes, "links": links})
+
+
 def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
     """Cross-field checks the schema cannot express: names must resolve, links be unique."""
     issues: list[ScenarioIssue] = []
+    if len(scenario.nodes) < 2:
+        issues.append(ScenarioIssue("nodes", "at least two nodes are needed (or a topology)"))
+    if not scenario.links:
+        issues.append(ScenarioIssue("links", "at least one link is needed (or a topology)"))
+    if not scenario.nodes:
+        return issues  # every name elsewhere would be reported unknown
     names = [node.name for node in scenario.nodes]
     known = set(names)
     allowed = ", ".join(names)
@@ -180,14 +259,24 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
                 )
         if request.src == request.dst:
             issues.append(ScenarioIssue(f"requests[{i}].dst", "must differ from src"))
-        elif {request.src, request.dst} <= known and frozenset(
-            (request.src, request.dst)
-        ) not in pairs:
+        elif (
+            scenario.network is None
+            and {request.src, request.dst} <= known
+            and frozenset((request.src, request.dst)) not in pairs
+        ):
             issues.append(
                 ScenarioIssue(
                     f"requests[{i}].dst",
-                    f"no link between {request.src!r} and {request.dst!r}; requests must be "
-                    "between neighbours until the network layer is available",
+                    f"no link between {request.src!r} and {request.dst!r}; requests between "
+                    "nodes that are not neighbours need a network layer (network: {plugin: qnp})",
+                )
+            )
+        if scenario.network is not None and request.type == "measure":
+            issues.append(
+                ScenarioIssue(
+                    f"requests[{i}].type",
+                    "'measure' requests through the network layer are not supported yet; "
+                    "allowed: 'keep' (or drop the network section for neighbours)",
                 )
             )
         if request.start_s >= scenario.stop_time_s:

@@ -11,13 +11,27 @@ are validated by that plugin's own config model when the scenario is loaded
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from qnetstack.physical.qstore import Formalism
 
-__all__ = ["LinkSpec", "NodeSpec", "PluginChoice", "RequestSpec", "Scenario"]
+__all__ = [
+    "ChainTopology",
+    "FileTopology",
+    "GridTopology",
+    "LinkSpec",
+    "NodeSpec",
+    "PluginChoice",
+    "RequestSpec",
+    "RingTopology",
+    "RoutingSpec",
+    "Scenario",
+    "StarTopology",
+    "Topology",
+    "WaxmanTopology",
+]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -69,6 +83,97 @@ class LinkSpec(BaseModel):
         lt=1.0,
         description="Probability that a classical message between the two nodes is lost.",
     )
+
+
+class ChainTopology(BaseModel):
+    """A repeater chain n0 — n1 — … with equal spacing."""
+
+    model_config = _FROZEN
+
+    kind: Literal["chain"] = Field(description="A chain of nodes.")
+    nodes: int = Field(ge=2, le=100_000, description="Number of nodes (≥ 2).")
+    spacing_km: float = Field(gt=0.0, description="Fibre length of every link, km.")
+
+
+class RingTopology(BaseModel):
+    """Nodes on a ring, each linked to its two neighbours."""
+
+    model_config = _FROZEN
+
+    kind: Literal["ring"] = Field(description="A ring of nodes.")
+    nodes: int = Field(ge=3, le=100_000, description="Number of nodes (≥ 3).")
+    spacing_km: float = Field(gt=0.0, description="Fibre length of every link, km.")
+
+
+class GridTopology(BaseModel):
+    """A rectangular grid; node names run row by row."""
+
+    model_config = _FROZEN
+
+    kind: Literal["grid"] = Field(description="A rows × cols grid.")
+    rows: int = Field(ge=1, le=1000, description="Rows (≥ 1).")
+    cols: int = Field(ge=1, le=1000, description="Columns (≥ 1); rows × cols ≥ 2.")
+    spacing_km: float = Field(gt=0.0, description="Fibre length of every link, km.")
+
+
+class StarTopology(BaseModel):
+    """A hub n0 linked to every leaf."""
+
+    model_config = _FROZEN
+
+    kind: Literal["star"] = Field(description="A star: one hub, many leaves.")
+    leaves: int = Field(ge=1, le=100_000, description="Number of leaves (≥ 1).")
+    arm_km: float = Field(gt=0.0, description="Fibre length hub → leaf, km.")
+
+
+class WaxmanTopology(BaseModel):
+    """A seeded Waxman random graph (connected), link lengths from the node positions."""
+
+    model_config = _FROZEN
+
+    kind: Literal["waxman"] = Field(description="A Waxman random graph.")
+    nodes: int = Field(ge=2, le=100_000, description="Number of nodes (≥ 2).")
+    alpha: float = Field(0.4, gt=0.0, description="Distance scale of the link probability.")
+    beta: float = Field(0.4, gt=0.0, le=1.0, description="Maximum link probability, (0, 1].")
+    size_km: float = Field(gt=0.0, description="Side of the square the nodes are placed in, km.")
+    seed: int = Field(0, ge=0, description="Seed of the graph (independent of the run seed).")
+
+
+class FileTopology(BaseModel):
+    """A GraphML or GML file; link lengths from an edge attribute or the node coordinates."""
+
+    model_config = _FROZEN
+
+    kind: Literal["file"] = Field(description="Import a topology file.")
+    path: str = Field(
+        min_length=1,
+        description="GraphML (.graphml/.xml) or GML (.gml) file, relative to the scenario file.",
+    )
+    length_attribute: str = Field("length_km", description="Edge attribute holding the length.")
+    length_scale: float = Field(
+        1.0, gt=0.0, description="Multiplier to km for that attribute (0.001 for metres)."
+    )
+
+
+Topology = Annotated[
+    ChainTopology | RingTopology | GridTopology | StarTopology | WaxmanTopology | FileTopology,
+    Field(discriminator="kind"),
+]
+
+
+class RoutingSpec(BaseModel):
+    """Which routing strategy the network layer uses (see `qnetstack plugins`)."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    strategy: str = Field(
+        "shortest-hops",
+        description="Routing strategy name; other keys configure it.",
+    )
+
+    def options(self) -> dict[str, Any]:
+        """The strategy's configuration: every key except ``strategy``."""
+        return dict(self.model_extra or {})
 
 
 class RequestSpec(BaseModel):
@@ -135,8 +240,25 @@ class Scenario(BaseModel):
         default_factory=lambda: PluginChoice(plugin="simple-link"),
         description="Link-layer protocol plugin and its parameters.",
     )
-    nodes: tuple[NodeSpec, ...] = Field(min_length=2, description="The nodes (at least two).")
-    links: tuple[LinkSpec, ...] = Field(min_length=1, description="The heralded links.")
+    network: PluginChoice | None = Field(
+        None,
+        description="Network-layer protocol plugin (e.g. 'qnp') and its parameters; needed "
+        "for requests between nodes that are not neighbours.",
+    )
+    routing: RoutingSpec | None = Field(
+        None, description="Routing strategy of the network layer (default: shortest hops)."
+    )
+    topology: Topology | None = Field(
+        None,
+        description="Generate the nodes and links (chain, ring, grid, star, waxman, file) "
+        "instead of listing them; station_position 0.5 and lossless classical channels.",
+    )
+    nodes: tuple[NodeSpec, ...] = Field(
+        default=(), description="The nodes (at least two), unless a topology generates them."
+    )
+    links: tuple[LinkSpec, ...] = Field(
+        default=(), description="The heralded links, unless a topology generates them."
+    )
     requests: tuple[RequestSpec, ...] = Field(
         default=(), description="Application requests, issued at their start times."
     )

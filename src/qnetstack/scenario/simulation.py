@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
 from pydantic import BaseModel
 
 from qnetstack import __version__
@@ -30,12 +31,22 @@ from qnetstack.linklayer.primitives import (
     ReleaseRequest,
     RequestType,
 )
+from qnetstack.network.context import NetworkContext
+from qnetstack.network.primitives import (
+    NetworkCreateRequest,
+    NetworkEntanglementId,
+    NetworkErrorIndication,
+    NetworkOkIndication,
+    NetworkReleaseRequest,
+)
 from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import PairStore
 from qnetstack.physical.station import AttemptStation, Station
 from qnetstack.runtime import PluginRegistry, Runtime, fibre_delay_ps
 from qnetstack.scenario.load import LoadedScenario
+from qnetstack.scenario.routing import make_router
+from qnetstack.scenario.schema import RoutingSpec
 from qnetstack.service import LayerName, Primitive
 
 __all__ = ["RequestStats", "Simulation", "run_scenario"]
@@ -144,8 +155,12 @@ class Simulation:
         self.link_infos: list[LinkInfo] = []
         self.stations: list[Station] = []
         self._build(platform_config, link_spec.factory, loaded.plugin_configs["link_layer"])
+        self.graph: nx.Graph[str] | None = None
+        if scenario.network is not None:
+            network_spec = registry.get(LayerName.NETWORK, scenario.network.plugin)
+            self._build_network(network_spec.factory, loaded.plugin_configs["network"])
         self.requests: list[RequestStats] = []
-        self._halves: dict[EntanglementId, _Half] = {}
+        self._halves: dict[EntanglementId | NetworkEntanglementId, _Half] = {}
         self._due_ps: dict[int, int] = {}
         self._open = 0
         for node in self.runtime.nodes.values():
@@ -190,6 +205,36 @@ class Simulation:
             stack.add(self.platform.create_node(name, links, runtime.rng(f"{name}/physical")))
             stack.add(link_factory(name, link_config, links, runtime.rng(f"{name}/link")))
 
+    def _build_network(self, factory: Any, config: BaseModel) -> None:
+        """The network layer on top of every node, with the topology as its context.
+
+        Classical messages between nodes that are not neighbours take the shortest fibre path
+        (store-and-forward, no queueing), and routes come from the routing strategy.
+        """
+        scenario = self.loaded.scenario
+        speed = self.platform.speed_of_light_km_per_s
+        graph: nx.Graph[str] = nx.Graph()
+        graph.add_nodes_from(node.name for node in scenario.nodes)
+        for link, info in zip(scenario.links, self.link_infos, strict=True):
+            graph.add_edge(*link.nodes, length_km=link.length_km, link=info)
+        self.graph = graph
+        lengths = dict(nx.all_pairs_dijkstra_path_length(graph, weight="length_km"))
+
+        def delay(src: str, dst: str) -> int | None:
+            km = lengths.get(src, {}).get(dst)
+            return None if km is None else fibre_delay_ps(km, speed)
+
+        self.runtime.multi_hop_delay_ps = delay
+        context = NetworkContext(graph=graph, route=self._route_function(graph))
+        for node in scenario.nodes:
+            rng = self.runtime.rng(f"{node.name}/network")
+            self.runtime.node(node.name).add(factory(node.name, config, context, rng))
+
+    def _route_function(self, graph: nx.Graph[str]) -> Any:
+        """``(src, dst) -> path`` from the scenario's routing strategy."""
+        spec = self.loaded.scenario.routing or RoutingSpec()
+        return make_router(graph, spec.strategy, spec.options())
+
     def _schedule_requests(self) -> None:
         for index, spec in enumerate(self.loaded.scenario.requests):
             start_ps = round(spec.start_s * _PS_PER_S)
@@ -209,27 +254,42 @@ class Simulation:
                 purpose_id=spec.purpose_id,
                 atomic=spec.atomic,
             )
-            self.runtime.request_at(start_ps, spec.src, create, LayerName.LINK)
+            if self.graph is not None:
+                e2e = NetworkCreateRequest(
+                    request_id=index,
+                    remote=spec.dst,
+                    number=spec.pairs,
+                    min_fidelity=spec.min_fidelity,
+                    max_time_ps=round(spec.max_time_s * _PS_PER_S),
+                    purpose_id=spec.purpose_id,
+                )
+                self.runtime.request_at(start_ps, spec.src, e2e, LayerName.NETWORK)
+            else:
+                self.runtime.request_at(start_ps, spec.src, create, LayerName.LINK)
 
     # --- the application role -------------------------------------------------------------
 
     def _on_top(self, node: str, primitive: Primitive, now_ps: int) -> None:
         match primitive:
-            case OkIndication():
+            case OkIndication() | NetworkOkIndication():
                 self._on_ok(node, primitive, now_ps)
-            case ErrorIndication(origin, request_id, code, message):
+            case ErrorIndication(origin, request_id, code, message) | NetworkErrorIndication(
+                origin, request_id, code, message
+            ):
                 stats = self.requests[request_id]
                 if node == origin and not stats.finished:
                     stats.errors[code.value] = stats.errors.get(code.value, 0) + 1
                     stats.error_messages.append(f"{code.value}: {message}")
                     self._finish(stats)
 
-    def _on_ok(self, node: str, ok: OkIndication, now_ps: int) -> None:
+    def _on_ok(self, node: str, ok: OkIndication | NetworkOkIndication, now_ps: int) -> None:
         ent = ok.entanglement_id
         other = self._halves.pop(ent, None)
         if other is None:
-            half = _Half(node, ok.slot, ok.bell_index, now_ps, ok.outcome, ok.basis)
-            self._halves[ent] = half
+            outcome, basis = (
+                (ok.outcome, ok.basis) if isinstance(ok, OkIndication) else (None, None)
+            )
+            self._halves[ent] = _Half(node, ok.slot, ok.bell_index, now_ps, outcome, basis)
             return
         stats = self.requests[ent.request_id]
         stats.goodness.append(ok.goodness)
@@ -238,14 +298,18 @@ class Simulation:
         elif ok.slot is not None:
             pair_id, _ = self._device(node).held(ok.slot)
             stats.fidelities.append(self.store.fidelity(pair_id, ok.bell_index, now_ps))
-        else:
+        elif isinstance(ok, OkIndication):
             self._count_measured(stats, other, ok)
         stats.delivered += 1
         stats.latencies_s.append((now_ps - self._due_ps[ent.request_id]) / _PS_PER_S)
         self._due_ps[ent.request_id] = now_ps
         stats.last_delivery_ps = now_ps
         for holder, slot in ((other.node, other.slot), (node, ok.slot)):
-            if slot is not None:
+            if slot is None:
+                continue
+            if isinstance(ok, NetworkOkIndication):
+                self.runtime.request(holder, NetworkReleaseRequest(slot), LayerName.NETWORK)
+            else:
                 self.runtime.request(holder, ReleaseRequest(slot), LayerName.LINK)
         if stats.delivered == stats.requested:
             self._finish(stats)

@@ -1,0 +1,23 @@
+graph [
+  name "lakeview-metro"
+  comment "Fictional 8-node metro network (qnetstack example). Node x/y in km. Links with length_km use it; the others take the straight-line distance between their nodes."
+  node [ id 0 label "Harbour" x 0.0 y 0.0 ]
+  node [ id 1 label "Oldtown" x 4.0 y 3.0 ]
+  node [ id 2 label "University" x 9.0 y 4.0 ]
+  node [ id 3 label "Docks" x 3.0 y -5.0 ]
+  node [ id 4 label "Riverside" x 10.0 y -3.0 ]
+  node [ id 5 label "Northgate" x 6.0 y 11.0 ]
+  node [ id 6 label "Tech-Park" x 16.0 y 2.0 ]
+  node [ id 7 label "Airport" x 21.0 y -6.0 ]
+  edge [ source 0 target 1 length_km 6.2 ]
+  edge [ source 0 target 3 length_km 7.1 ]
+  edge [ source 1 target 2 ]
+  edge [ source 1 target 5 length_km 9.4 ]
+  edge [ source 2 target 5 ]
+  edge [ source 2 target 4 ]
+  edge [ source 2 target 6 length_km 8.3 ]
+  edge [ source 3 target 4 ]
+  edge [ source 4 target 6 ]
+  edge [ source 4 target 7 length_km 13.9 ]
+  edge [ source 6 target 7 ]
+]

@@ -1,0 +1,208 @@
+"""One node's view of one virtual circuit: its rules, the halves it holds, its state machine.
+
+Circuit-level state is a ``transitions`` machine (table :data:`TRANSITIONS`):
+
+* ``RUNNING``: the circuit is installed; link pairs are requested, swapped, delivered.
+* ``DRAINING``: only at the head end: the tail ended the circuit and said how many pairs it
+  delivered; the head is still waiting for some of those deliveries (``QnpDelivered`` or the
+  link OK of its half may still be on their way).
+* ``CLOSED``: every held half is released, every timer cancelled; the terminal event (an error,
+  if any) was indicated at the end nodes. Late link pairs of the circuit are released on arrival.
+
+Triggers: ``end(code, message, delivered)`` (RUNNING → DRAINING), then ``settle()``
+(DRAINING → CLOSED once the head has delivered ``delivered`` pairs; at once elsewhere).
+Per-pair bookkeeping (halves, swaps, discards) is plain code on the same object.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from transitions import Machine
+
+from qnetstack.linklayer.primitives import EntanglementId, ReleaseRequest
+from qnetstack.network._frames import ChainAssembler, Segment
+from qnetstack.network.messages import CircuitId, LinkPairRef, QnpDelivered
+from qnetstack.network.primitives import NetworkErrorCode, NetworkErrorIndication
+from qnetstack.service import CancelTimer, Effect, Indicate, SendDown, Trace, TraceRecord
+
+__all__ = ["TRANSITIONS", "Circuit", "CircuitState", "Half"]
+
+
+class CircuitState(Enum):
+    """Protocol state of one circuit at one node."""
+
+    RUNNING = "running"
+    DRAINING = "draining"
+    CLOSED = "closed"
+
+
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "end", "source": CircuitState.RUNNING, "dest": CircuitState.DRAINING,
+     "before": "_record_end"},
+    {"trigger": "settle", "source": CircuitState.DRAINING, "dest": CircuitState.CLOSED,
+     "conditions": "_is_settled", "after": "_close"},
+    {"trigger": "settle", "source": CircuitState.DRAINING, "dest": CircuitState.DRAINING},
+]  # fmt: skip
+"""The circuit's transition table; the docs' state diagram is generated from it."""
+
+
+@dataclass(slots=True)
+class Half:
+    """A link-pair half this node holds for the circuit (not yet swapped or delivered).
+
+    Attributes:
+        ref: What the link OK said about the pair.
+        slot: The memory slot.
+        right: The pair is with the downstream neighbour (else the upstream one).
+    """
+
+    ref: LinkPairRef
+    slot: int
+    right: bool
+
+
+def cutoff_key(circuit: CircuitId, pair: EntanglementId) -> tuple[Any, ...]:
+    """Timer key of the cutoff of one held half."""
+    return ("qnp-cutoff", circuit.head, circuit.request_id, pair.origin, pair.request_id,
+            pair.sequence)  # fmt: skip
+
+
+def deadline_key(circuit: CircuitId) -> tuple[Any, ...]:
+    """Timer key of the circuit's deadline (at the tail end)."""
+    return ("qnp-deadline", circuit.head, circuit.request_id)
+
+
+class Circuit:
+    """The rules and per-pair state of one circuit at one node.
+
+    Args:
+        node: This node.
+        cid: The circuit.
+        path: All nodes, head first.
+        number: End-to-end pairs wanted.
+        hop_fidelity: ``min_fidelity`` of every link CREATE.
+        deadline_ps: Absolute deadline (0: none).
+        purpose_id: The user's purpose id.
+        swap_factor: Werner factor per swap (for the tail's goodness).
+    """
+
+    state: CircuitState
+    end: Callable[[str, str, int], bool]
+    settle: Callable[[], bool]
+
+    def __init__(
+        self, node: str, cid: CircuitId, path: tuple[str, ...], number: int,
+        hop_fidelity: float, deadline_ps: int, purpose_id: int, swap_factor: float,
+    ) -> None:  # fmt: skip
+        self.node = node
+        self.cid = cid
+        self.path = path
+        self.index = path.index(node)
+        self.hops = len(path) - 1
+        self.number = number
+        self.hop_fidelity = hop_fidelity
+        self.deadline_ps = deadline_ps
+        self.purpose_id = purpose_id
+        self.is_head = self.index == 0
+        self.is_tail = self.index == self.hops
+        self.upstream = None if self.is_head else path[self.index - 1]
+        self.downstream = None if self.is_tail else path[self.index + 1]
+        self.label = -1
+        """``purpose_id`` of this node's link CREATEs towards :attr:`downstream`."""
+        self.halves: dict[EntanglementId, Half] = {}
+        self.left: deque[EntanglementId] = deque()  # held halves with upstream, oldest first
+        self.right: deque[EntanglementId] = deque()  # held halves with downstream
+        self.swapped: dict[EntanglementId, EntanglementId] = {}  # pair -> pair it was joined to
+        self.dead: set[EntanglementId] = set()
+        self.open_requests: dict[int, int] = {}  # link request id -> pairs still to come
+        self.stopped = False  # a link error was reported: request no more pairs
+        self.delivered = 0
+        # head end
+        self.pending: dict[EntanglementId, QnpDelivered] = {}
+        self.expected = 0
+        # tail end
+        self.assembler = ChainAssembler(self.hops, swap_factor) if self.hops > 1 else None
+        self.waiting: dict[EntanglementId, Segment] = {}  # complete, tail half not yet here
+        self.code = ""
+        self.message = ""
+        self.effects: list[Effect] = []
+        Machine(
+            model=self, states=CircuitState, transitions=TRANSITIONS,
+            initial=CircuitState.RUNNING, queued=True, auto_transitions=False,
+        )  # fmt: skip
+
+    @property
+    def running(self) -> bool:
+        return self.state is CircuitState.RUNNING
+
+    @property
+    def closed(self) -> bool:
+        return self.state is CircuitState.CLOSED
+
+    def drain(self) -> list[Effect]:
+        effects = self.effects
+        self.effects = []
+        return effects
+
+    def outstanding(self) -> int:
+        """Link pairs of the downstream hop requested or held (the window's count)."""
+        return sum(self.open_requests.values()) + len(self.right)
+
+    # --- halves ---------------------------------------------------------------------------
+
+    def hold(self, half: Half) -> None:
+        ent = half.ref.entanglement_id
+        self.halves[ent] = half
+        (self.right if half.right else self.left).append(ent)
+
+    def take(self, ent: EntanglementId) -> Half:
+        """Stop tracking the held half of ``ent`` (swapped, delivered or released)."""
+        half = self.halves.pop(ent)
+        (self.right if half.right else self.left).remove(ent)
+        self.effects.append(CancelTimer(cutoff_key(self.cid, ent)))
+        return half
+
+    def release(self, ent: EntanglementId, kind: str) -> None:
+        """Free the held half of ``ent`` and trace why."""
+        half = self.take(ent)
+        self.effects.append(SendDown(ReleaseRequest(half.slot)))
+        data = {**self.trace_data(), "pair": _ent(ent), "slot": half.slot}
+        self.effects.append(Trace(TraceRecord(kind, data)))
+
+    def trace_data(self) -> dict[str, Any]:
+        return {"head": self.cid.head, "request_id": self.cid.request_id}
+
+    # --- machine callbacks ----------------------------------------------------------------
+
+    def _record_end(self, code: str, message: str, delivered: int) -> None:
+        self.code = code
+        self.message = message
+        self.expected = delivered
+
+    def _is_settled(self) -> bool:
+        return not self.is_head or self.delivered >= self.expected
+
+    def _close(self) -> None:
+        for ent in list(self.halves):
+            self.release(ent, "qnp-release")
+        self.pending.clear()
+        self.waiting.clear()
+        self.assembler = None
+        if self.is_tail:
+            self.effects.append(CancelTimer(deadline_key(self.cid)))
+        data = {**self.trace_data(), "code": self.code or "DONE", "delivered": self.delivered}
+        self.effects.append(Trace(TraceRecord("qnp-end", data)))
+        if self.code and (self.is_head or self.is_tail):
+            error = NetworkErrorIndication(
+                self.cid.head, self.cid.request_id, NetworkErrorCode(self.code), self.message
+            )
+            self.effects.append(Indicate(error))
+
+
+def _ent(ent: EntanglementId) -> list[Any]:
+    return [ent.origin, ent.request_id, ent.sequence]

@@ -1,0 +1,164 @@
+"""Peer PDUs of the QNP-like network protocol (:mod:`qnetstack.network.qnp`).
+
+Every PDU names its virtual circuit by :class:`CircuitId` (the head end and its request id).
+Link pairs are named by their link-layer :class:`~qnetstack.linklayer.EntanglementId`, which is
+the same at both ends of a link and unique in the network (its origin is the hop's upstream
+node).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qnetstack.linklayer.primitives import EntanglementId
+from qnetstack.service import PeerMessage
+
+__all__ = [
+    "CircuitId",
+    "LinkPairRef",
+    "QnpAbort",
+    "QnpDelivered",
+    "QnpDiscard",
+    "QnpSetup",
+    "QnpSwapRecord",
+    "QnpTeardown",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CircuitId:
+    """A virtual circuit: the head end node and the request id of its network CREATE."""
+
+    head: str
+    request_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPairRef:
+    """What a node knows about one link pair it joined in a swap.
+
+    Attributes:
+        entanglement_id: The link layer's id (same at both ends of the link).
+        bell_index: The link layer's Bell-state label of the pair.
+        goodness: The link layer's fidelity estimate.
+        create_time_ps: When the link pair was heralded.
+    """
+
+    entanglement_id: EntanglementId
+    bell_index: int
+    goodness: float
+    create_time_ps: int
+
+
+@dataclass(frozen=True, slots=True)
+class QnpSetup(PeerMessage):
+    """Installs the circuit's rules at the next node of the path (sent hop by hop).
+
+    Attributes:
+        circuit: The circuit.
+        path: All nodes, head first.
+        number: End-to-end pairs wanted.
+        hop_fidelity: ``min_fidelity`` of every link-layer CREATE on the path.
+        deadline_ps: Absolute deadline (0: none).
+        purpose_id: The user's purpose id (echoed in end-to-end OKs).
+        link_label: The ``purpose_id`` the sender puts in its link-layer CREATEs towards the
+            receiver, so the receiver maps the link OKs of this hop to the circuit.
+    """
+
+    circuit: CircuitId
+    path: tuple[str, ...]
+    number: int
+    hop_fidelity: float
+    deadline_ps: int
+    purpose_id: int
+    link_label: int
+
+
+@dataclass(frozen=True, slots=True)
+class QnpSwapRecord(PeerMessage):
+    """A repeater swapped two link pairs of the circuit (sent to the tail end).
+
+    Attributes:
+        circuit: The circuit.
+        index: The repeater's position on the path (1 … hops − 1).
+        left: The pair with the upstream neighbour (hop ``index − 1``).
+        right: The pair with the downstream neighbour (hop ``index``).
+        outcome: Bell-state measurement outcome as read (``BellIndex`` value).
+        time_ps: When the swap was done.
+    """
+
+    circuit: CircuitId
+    index: int
+    left: LinkPairRef
+    right: LinkPairRef
+    outcome: int
+    time_ps: int
+
+
+@dataclass(frozen=True, slots=True)
+class QnpDelivered(PeerMessage):
+    """The tail delivered end-to-end pair ``sequence``; the head delivers it too.
+
+    Attributes:
+        circuit: The circuit.
+        sequence: The pair's sequence number (the tail decides it).
+        head_pair: The head's link pair (hop 0) in the end-to-end pair.
+        bell_index: The tracked Pauli frame of the end-to-end pair.
+        goodness: The end-to-end fidelity estimate.
+        create_time_ps: When the end-to-end pair came to exist.
+    """
+
+    circuit: CircuitId
+    sequence: int
+    head_pair: EntanglementId
+    bell_index: int
+    goodness: float
+    create_time_ps: int
+
+
+@dataclass(frozen=True, slots=True)
+class QnpDiscard(PeerMessage):
+    """The sender discarded its half of link pair ``pair`` (cutoff, or a discard it follows).
+
+    The receiver discards its half if it still holds it, or, if it swapped that half, passes
+    the discard on along the pair it was swapped with: the whole segment is dead.
+    """
+
+    circuit: CircuitId
+    pair: EntanglementId
+
+
+@dataclass(frozen=True, slots=True)
+class QnpAbort(PeerMessage):
+    """A node of the path cannot go on (its link layer answered an ERROR); sent to the tail,
+    which ends the circuit.
+
+    Attributes:
+        circuit: The circuit.
+        path: All nodes, head first (the tail may not have the setup yet).
+        code: A :class:`~qnetstack.network.primitives.NetworkErrorCode` value.
+        message: Detail, naming the hop.
+    """
+
+    circuit: CircuitId
+    path: tuple[str, ...]
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class QnpTeardown(PeerMessage):
+    """The tail ended the circuit; sent to the head and every repeater.
+
+    Attributes:
+        circuit: The circuit.
+        code: A :class:`~qnetstack.network.primitives.NetworkErrorCode` value, or ``""`` when
+            every pair was delivered.
+        message: Detail of the error.
+        delivered: End-to-end pairs the tail delivered (the head delivers exactly as many).
+    """
+
+    circuit: CircuitId
+    code: str
+    message: str
+    delivered: int
