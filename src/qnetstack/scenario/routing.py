@@ -9,6 +9,7 @@ node knows the model metrics of every link, as a routing protocol would distribu
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import networkx as nx
@@ -17,6 +18,12 @@ from qnetstack.network import routing
 from qnetstack.network.context import NoRouteError
 
 __all__ = ["make_router"]
+
+
+@cache
+def _strategies() -> routing.RoutingRegistry:
+    """Installed strategies; scanning entry points costs milliseconds, so once per process."""
+    return routing.RoutingRegistry.from_entry_points()
 
 
 def make_router(
@@ -31,7 +38,7 @@ def make_router(
     """
     metrics = {(a, b): routing.link_metrics(data["link"]) for a, b, data in graph.edges(data=True)}
     annotated = routing.annotate_links(graph, metrics)
-    chosen = routing.RoutingRegistry.from_entry_points().create(strategy, options)
+    chosen = _strategies().create(strategy, options)
 
     def route(src: str, dst: str) -> list[str]:
         try:
