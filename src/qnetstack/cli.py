@@ -19,6 +19,7 @@ from rich.table import Table
 
 from qnetstack import __version__
 from qnetstack.commands import plot_app, presets_app
+from qnetstack.commands.compare import compare_routing
 from qnetstack.runtime.plugins import PluginRegistry
 from qnetstack.scenario.load import LoadedScenario, ScenarioError, load_scenario
 from qnetstack.scenario.simulation import run_scenario
@@ -35,6 +36,7 @@ app = typer.Typer(
 # Tables wider than 80 columns stay readable when the output is piped or captured in CI.
 app.add_typer(presets_app, name="presets")
 app.add_typer(plot_app, name="plot")
+app.command("compare-routing")(compare_routing)
 
 _out = Console(width=None if sys.stdout.isatty() else 120)
 _err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
