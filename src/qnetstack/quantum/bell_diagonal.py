@@ -67,6 +67,19 @@ class BellDiagonal:
         c.flags.writeable = False
         self._coefficients = c
 
+    @classmethod
+    def _trusted(cls, coefficients: FloatArray) -> BellDiagonal:
+        """Wrap coefficients an operation produced as a convex mixture of valid ones.
+
+        Channels and swaps map probability vectors to probability vectors, so their outputs
+        skip the validation of :meth:`__init__`, which dominates the cost of these operations
+        on the hot path of large networks. (Rounding keeps the sum within ~1e-15 per step.)
+        """
+        obj = cls.__new__(cls)
+        coefficients.flags.writeable = False
+        obj._coefficients = coefficients
+        return obj
+
     # ----------------------------------------------------------------- constructors
     @classmethod
     def bell(cls, b: int = BellIndex.PHI_PLUS) -> BellDiagonal:
@@ -137,7 +150,7 @@ class BellDiagonal:
         This is also how a Pauli-frame correction is applied: ``apply_pauli(b)`` relabels β_b as
         Φ⁺ (see :func:`~qnetstack.quantum.bell.pauli_correction`).
         """
-        return BellDiagonal(self._coefficients[_XOR[pauli_index(pauli)]])
+        return BellDiagonal._trusted(self._coefficients[_XOR[pauli_index(pauli)]])
 
     def pauli_channel(self, p_x: float, p_y: float, p_z: float) -> BellDiagonal:
         """Single-qubit Pauli channel ρ → (1 − Σp)ρ + p_x XρX + p_y YρY + p_z ZρZ on one qubit.
@@ -157,12 +170,12 @@ class BellDiagonal:
             + probs[1] * c[_XOR[3]]
             + probs[2] * c[_XOR[2]]
         )
-        return BellDiagonal(out)
+        return BellDiagonal._trusted(out)
 
     def depolarise(self, p: float) -> BellDiagonal:
         """Depolarising channel with parameter ``p`` on one qubit: c' = (1 − p)c + p/4."""
         p = check_probability("p", p)
-        return BellDiagonal((1.0 - p) * self._coefficients + 0.25 * p)
+        return BellDiagonal._trusted((1.0 - p) * self._coefficients + 0.25 * p)
 
     def dephase(self, p: float) -> BellDiagonal:
         """Dephasing (1 − p)ρ + p ZρZ on one qubit: c'[k] = (1 − p)c[k] + p c[k ⊕ 2]."""
