@@ -130,6 +130,10 @@ class DepolarisingPlatform(PhysicalPlatform[DepolarisingConfig]):
     def speed_of_light_km_per_s(self) -> float:
         return self.config.speed_of_light_km_per_s
 
+    @classmethod
+    def halves_per_node(cls, config: DepolarisingConfig) -> int | None:
+        return config.memory_slots
+
     def link_info(self, geometry: LinkGeometry) -> LinkInfo:
         emission_ps = round(self.config.emission_delay_us * 1e6)
         longest_arm_ps = max(geometry.arm_a_delay_ps, geometry.arm_b_delay_ps)

@@ -177,6 +177,15 @@ class PhysicalPlatform(ABC, Generic[ConfigT]):
         """
         return DEFAULT_SPEED_OF_LIGHT_KM_PER_S
 
+    @classmethod
+    def halves_per_node(cls, config: ConfigT) -> int | None:
+        """How many pair halves one node can hold at once (``None``: the platform does not say).
+
+        The scenario loader uses it to refuse networks whose repeaters could never hold a half
+        towards each side (a swap needs two).
+        """
+        return None
+
     @abstractmethod
     def link_info(self, geometry: LinkGeometry) -> LinkInfo:
         """Model parameters of a link with this geometry."""

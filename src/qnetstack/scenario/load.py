@@ -130,6 +130,7 @@ def parse_scenario(
     }
     configs = _plugin_configs(choices, registry, issues)
     issues += _check_routing(scenario)
+    issues += _check_repeater_memory(scenario, registry, configs)
     if not topology_failed:  # without its nodes every name would be reported unknown
         issues += check_semantics(scenario)
     if issues:
@@ -157,6 +158,35 @@ def _check_routing(scenario: Scenario) -> list[ScenarioIssue]:
     if scenario.network is None:
         issues.append(ScenarioIssue("routing", "routing needs a network layer (network: ...)"))
     return issues
+
+
+def _check_repeater_memory(
+    scenario: Scenario, registry: PluginRegistry, configs: dict[str, BaseModel]
+) -> list[ScenarioIssue]:
+    """With a network layer, a node with two or more links may be a repeater, and swapping
+    needs a half towards each side: a platform that holds fewer than two would stall."""
+    config = configs.get("platform")
+    if scenario.network is None or config is None:
+        return []
+    platform = registry.get(LayerName.PHYSICAL, scenario.platform.plugin).factory
+    halves = platform.halves_per_node(config) if hasattr(platform, "halves_per_node") else None
+    if halves is None or halves >= 2:
+        return []
+    degree: dict[str, int] = {}
+    for link in scenario.links:
+        for end in link.nodes:
+            degree[end] = degree.get(end, 0) + 1
+    repeaters = sorted(name for name, d in degree.items() if d >= 2)
+    if not repeaters:
+        return []
+    return [
+        ScenarioIssue(
+            "platform",
+            f"each node holds {halves} pair half; repeaters ({', '.join(repeaters[:3])}"
+            f"{', …' if len(repeaters) > 3 else ''}) need at least 2 to swap "
+            "(allowed: memory_slots >= 2, or carbon.count >= 1 on NV)",
+        )
+    ]
 
 
 def _raw_choices(data: dict[str, Any], skip: set[str]) -> dict[str, PluginChoice]:

@@ -178,3 +178,17 @@ def test_topology_errors_name_the_generator(registry):
     data["topology"] = {"kind": "file", "path": "no-such-file.gml"}
     [issue] = issues_of(data, registry)
     assert issue.startswith("topology (file): ")
+
+
+def test_repeaters_that_cannot_hold_two_halves_are_refused(registry):
+    data = quickstart_data()
+    del data["nodes"], data["links"]
+    data["platform"]["memory_slots"] = 1
+    data["link_layer"] = {"plugin": "egp"}
+    data["network"] = {"plugin": "qnp"}
+    data["topology"] = {"kind": "chain", "nodes": 3, "spacing_km": 1.0}
+    data["requests"] = [{"src": "n0", "dst": "n2", "pairs": 1}]
+    [issue] = issues_of(data, registry)
+    assert issue.startswith("platform: each node holds 1 pair half; repeaters (n1) need")
+    data["platform"]["memory_slots"] = 2
+    assert parse_scenario(data, registry).scenario.network is not None

@@ -161,6 +161,10 @@ class NVPlatform(PhysicalPlatform[NVConfig]):
     def speed_of_light_km_per_s(self) -> float:
         return self.config.optics.speed_of_light_km_per_s
 
+    @classmethod
+    def halves_per_node(cls, config: NVConfig) -> int | None:
+        return 1 + config.carbon.count  # the electron and the carbons
+
     @property
     def electron_memory(self) -> MemoryModel:
         """Idle noise of the electron, in picoseconds."""
