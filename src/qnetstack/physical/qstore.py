@@ -18,6 +18,14 @@ from enum import StrEnum
 
 import numpy as np
 
+from qnetstack.physical.purify import (
+    PurifyOutcome,
+    PurifyProtocol,
+    check_protocol,
+    declared_success_probability,
+    failure_state,
+    success_round,
+)
 from qnetstack.quantum import Basis, BellDiagonal, DensityMatrix, bell_state_measurement
 from qnetstack.quantum import swap as bell_swap
 
@@ -279,6 +287,82 @@ class PairStore:
         self._aliases[(p2, o2)] = (new_id, 1)
         del self._entries[p1], self._entries[p2]
         return new_id, true_outcome, reported
+
+    def purify(
+        self,
+        keep: tuple[int, int],
+        sacrifice: tuple[int, int],
+        protocol: PurifyProtocol,
+        now_ps: int,
+        rng: np.random.Generator,
+        *,
+        gate_depolar_prob: float = 0.0,
+        readout_flip_prob: float = 0.0,
+    ) -> PurifyOutcome:
+        """One round of DEJMPS or BBPSSW on two pairs joining the same two nodes.
+
+        See :mod:`qnetstack.physical.purify` for the theory, the noise model and the frame
+        convention (inputs around Φ⁺; after success the nodes should assume Φ⁺).
+
+        Args:
+            keep: ``(pair_id, qubit_index)`` of the kept pair's half at node A (old ids are
+                resolved like in :meth:`swap`).
+            sacrifice: The sacrificed pair's half at the same node A.
+            protocol: ``'dejmps'`` or ``'bbpssw'``.
+            now_ps: Time of the round; both pairs are aged to it first.
+            rng: Samples the outcome (and readout errors).
+            gate_depolar_prob: Depolarising of the bilateral CNOTs, applied to all four qubits
+                before the round.
+            readout_flip_prob: Probability that each of the two measured bits is misread.
+
+        Returns:
+            The outcome. On declared success the kept pair keeps its id and holds the round's
+            output state (clock ``now_ps``); otherwise it is deleted. The sacrificed pair is
+            always deleted.
+
+        Raises:
+            ValueError: For an unknown protocol, twice the same pair, a half already discarded,
+                or pairs that do not join the same two nodes.
+        """
+        protocol = check_protocol(protocol)
+        (pk, qk), (ps, qs) = self.resolve(*keep), self.resolve(*sacrifice)
+        if pk == ps:
+            raise ValueError(f"cannot purify pair {pk} with itself")
+        ek, es = self._get(pk), self._get(ps)
+        if not (all(ek.alive) and all(es.alive)):
+            raise ValueError(f"pairs {pk} and {ps} must both be intact (a half was discarded)")
+        node_a, node_b = ek.holders[qk], ek.holders[1 - qk]
+        if (es.holders[qs], es.holders[1 - qs]) != (node_a, node_b):
+            raise ValueError(
+                f"pair {pk} joins {node_a}–{node_b} as given but pair {ps} joins "
+                f"{es.holders[qs]}–{es.holders[1 - qs]}: purification needs the same two nodes"
+            )
+        # Orient both pairs so that qubit 0 is node A's half (Bell-diagonal states are
+        # symmetric under exchanging the qubits).
+        s_keep, s_sac = self.state(pk, now_ps), self.state(ps, now_ps)
+        if isinstance(s_keep, DensityMatrix) and qk == 1:
+            s_keep = s_keep.permute((1, 0))
+        if isinstance(s_sac, DensityMatrix) and qs == 1:
+            s_sac = s_sac.permute((1, 0))
+        p_true, kept = success_round(s_keep, s_sac, protocol, gate_depolar_prob)
+        true_success = kept is not None and bool(rng.random() < p_true)
+        declared = true_success
+        if readout_flip_prob:
+            flips = sum(rng.random() < readout_flip_prob for _ in range(2))
+            declared = true_success ^ (flips == 1)
+        if declared and not true_success:  # a failed round kept by mistake
+            kept = failure_state(s_keep, s_sac, protocol, gate_depolar_prob)
+            declared = kept is not None
+        del self._entries[ps]
+        p_declared = declared_success_probability(p_true, readout_flip_prob)
+        if not declared or kept is None:
+            del self._entries[pk]
+            return PurifyOutcome(False, p_declared, None)
+        if isinstance(kept, DensityMatrix) and qk == 1:
+            kept = kept.permute((1, 0))
+        ek.state = kept
+        ek.updated_ps = [now_ps, now_ps]
+        return PurifyOutcome(True, p_declared, pk)
 
     def holders(self, pair_id: int) -> tuple[str, str]:
         """The nodes holding qubit 0 and qubit 1."""

@@ -1,0 +1,224 @@
+"""Unit tests of PairStore.purify (one DEJMPS/BBPSSW round on the store's pairs)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qnetstack.physical import Formalism, MemoryModel, PairStore
+from qnetstack.physical.purify import (
+    PurifyOutcome,
+    check_protocol,
+    correct_frame,
+    declared_success_probability,
+    failure_state,
+    frame_to_phi_plus,
+)
+from qnetstack.quantum import BellDiagonal, BellIndex, DensityMatrix, bbpssw_dm, dejmps_dm
+
+_NOISELESS = (MemoryModel(), MemoryModel())
+_FORMALISMS = ["dm", "bell_diagonal"]
+
+
+def _add(store: PairStore, state: object, holders: tuple[str, str] = ("a", "b")) -> int:
+    return store.add(state, holders, _NOISELESS, (0, 0))  # type: ignore[arg-type]
+
+
+def _dm_state(seed: int) -> DensityMatrix:
+    """A generic (not Bell-diagonal) two-qubit state, close to Φ⁺."""
+    rng = np.random.default_rng(seed)
+    g = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
+    noise = g @ g.conj().T
+    noise /= np.trace(noise)
+    return DensityMatrix(0.8 * DensityMatrix.bell().matrix + 0.2 * noise)
+
+
+@pytest.mark.parametrize("protocol", ["dejmps", "bbpssw"])
+def test_reversed_qubit_order_of_the_sacrificed_pair_is_oriented(protocol: str) -> None:
+    rho1, rho2 = _dm_state(1), _dm_state(2)
+    p_ref, kept_ref = (dejmps_dm if protocol == "dejmps" else bbpssw_dm)(rho1, rho2)
+    store = PairStore(Formalism.DM)
+    keep = _add(store, rho1)
+    # The second pair is stored with node b on qubit 0: a holds its qubit 1.
+    sacrifice = _add(store, rho2.permute((1, 0)), ("b", "a"))
+    outcome = store.purify((keep, 0), (sacrifice, 1), protocol, 0, np.random.default_rng(0))  # type: ignore[arg-type]
+    assert outcome.p_success == pytest.approx(p_ref, abs=1e-12)
+    assert outcome.success
+    assert outcome.kept_pair == keep
+    assert store.state(keep, 0).allclose(kept_ref, atol=1e-12)  # type: ignore[arg-type]
+
+
+def test_kept_pair_given_from_its_qubit_1_keeps_its_storage_order() -> None:
+    rho1, rho2 = _dm_state(3), _dm_state(4)
+    _, kept_ref = dejmps_dm(rho1, rho2)
+    store = PairStore(Formalism.DM)
+    keep = _add(store, rho1.permute((1, 0)), ("b", "a"))  # a holds qubit 1
+    sacrifice = _add(store, rho2)
+    outcome = store.purify((keep, 1), (sacrifice, 0), "dejmps", 0, np.random.default_rng(0))
+    assert outcome.kept_pair == keep
+    assert store.holders(keep) == ("b", "a")
+    assert store.state(keep, 0).allclose(kept_ref.permute((1, 0)), atol=1e-12)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("formalism", _FORMALISMS)
+def test_pairs_between_different_nodes_are_refused(formalism: str) -> None:
+    store = PairStore(Formalism(formalism))
+    keep = _add(store, store.werner(0.9, 0))
+    other = _add(store, store.werner(0.9, 0), ("a", "c"))
+    with pytest.raises(ValueError, match="same two nodes"):
+        store.purify((keep, 0), (other, 0), "bbpssw", 0, np.random.default_rng(0))
+    # Same nodes, but the sacrificed half named is b's, not a's.
+    same = _add(store, store.werner(0.9, 0))
+    with pytest.raises(ValueError, match="same two nodes"):
+        store.purify((keep, 0), (same, 1), "bbpssw", 0, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="itself"):
+        store.purify((keep, 0), (keep, 0), "bbpssw", 0, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="protocol"):
+        store.purify((keep, 0), (same, 0), "recurrence", 0, np.random.default_rng(0))  # type: ignore[arg-type]
+    assert len(store) == 3  # nothing was consumed by a refused round
+
+
+@pytest.mark.parametrize("formalism", _FORMALISMS)
+def test_the_sacrificed_pair_is_always_consumed(formalism: str) -> None:
+    seen = set()
+    for seed in range(30):
+        store = PairStore(Formalism(formalism))
+        keep, sacrifice = _add(store, store.werner(0.6, 0)), _add(store, store.werner(0.6, 0))
+        outcome = store.purify((keep, 0), (sacrifice, 0), "dejmps", 5, np.random.default_rng(seed))
+        assert sacrifice not in store
+        assert (keep in store) == outcome.success
+        assert outcome.kept_pair == (keep if outcome.success else None)
+        seen.add(outcome.success)
+    assert seen == {True, False}
+
+
+def test_aliases_are_resolved_and_the_kept_clock_is_now() -> None:
+    store = PairStore(Formalism.BELL_DIAGONAL)
+    t2 = MemoryModel(t2_ps=1e9)
+    left = store.add(BellDiagonal.bell(), ("a", "r"), (t2, t2), (0, 0))
+    right = store.add(BellDiagonal.bell(), ("r", "b"), (t2, t2), (0, 0))
+    new_id, true_outcome, _ = store.swap((left, 1), (right, 0), 0, np.random.default_rng(0))
+    correct_frame(store, (left, 0), true_outcome, 0)
+    other = store.add(BellDiagonal.bell(), ("a", "b"), (t2, t2), (0, 0))
+    outcome = store.purify((left, 0), (other, 0), "bbpssw", 100, np.random.default_rng(0))
+    assert outcome.kept_pair == new_id
+    expected = store.fidelity(new_id, 0, 100)
+    # No aging happened between the round and the read: the clock is at 100.
+    assert store.fidelity(new_id, 0, 100) == expected
+    assert store.fidelity(new_id, 0, 200) < expected
+
+
+@pytest.mark.parametrize("formalism", _FORMALISMS)
+@pytest.mark.parametrize("protocol", ["dejmps", "bbpssw"])
+def test_success_frequency_matches_p_success(formalism: str, protocol: str) -> None:
+    runs, successes, p = 2000, 0, 0.0
+    for seed in range(runs):
+        store = PairStore(Formalism(formalism))
+        keep, sacrifice = _add(store, store.werner(0.6, 0)), _add(store, store.werner(0.6, 0))
+        outcome = store.purify(
+            (keep, 0),
+            (sacrifice, 0),
+            check_protocol(protocol),
+            0,
+            np.random.default_rng(seed),
+        )
+        successes += outcome.success
+        p = outcome.p_success
+    sigma = np.sqrt(p * (1 - p) / runs)
+    assert abs(successes / runs - p) < 3 * sigma
+
+
+def test_readout_errors_flip_the_decision_as_often_as_expected() -> None:
+    q, runs = 0.2, 2000
+    p_true = 0.608888889  # F9 at F = 0.6
+    expected = declared_success_probability(p_true, q)
+    assert expected == pytest.approx(p_true * 0.68 + (1 - p_true) * 0.32)
+    successes = 0
+    for seed in range(runs):
+        store = PairStore(Formalism.BELL_DIAGONAL)
+        keep, sacrifice = _add(store, store.werner(0.6, 0)), _add(store, store.werner(0.6, 0))
+        outcome = store.purify(
+            (keep, 0),
+            (sacrifice, 0),
+            "bbpssw",
+            0,
+            np.random.default_rng(seed),
+            readout_flip_prob=q,
+        )
+        assert outcome.p_success == pytest.approx(expected, abs=1e-9)
+        successes += outcome.success
+    assert abs(successes / runs - expected) < 3 * np.sqrt(expected * (1 - expected) / runs)
+
+
+@pytest.mark.parametrize("protocol", ["dejmps", "bbpssw"])
+def test_failure_state_agrees_between_formalisms(protocol: str) -> None:
+    a = BellDiagonal([0.7, 0.1, 0.15, 0.05])
+    b = BellDiagonal([0.6, 0.2, 0.1, 0.1])
+    bd = failure_state(a, b, protocol, 0.05)  # type: ignore[arg-type]
+    dm = failure_state(a.to_density_matrix(), b.to_density_matrix(), protocol, 0.05)  # type: ignore[arg-type]
+    assert isinstance(bd, BellDiagonal)
+    assert isinstance(dm, DensityMatrix)
+    assert BellDiagonal.from_density_matrix(dm).allclose(bd, atol=1e-12)
+    assert dm.allclose(bd.to_density_matrix(), atol=1e-12)
+
+
+def test_a_kept_failed_round_holds_the_failure_state() -> None:
+    """With readout errors certain on one bit (q → the decision always inverts when exactly
+    one flips), a failed round that is kept carries the normalised failure state."""
+    a = BellDiagonal.werner(0.6)
+    expected = failure_state(a, a, "bbpssw", 0.0)
+    assert isinstance(expected, BellDiagonal)
+    for seed in range(200):
+        store = PairStore(Formalism.BELL_DIAGONAL)
+        keep, sacrifice = _add(store, a), _add(store, a)
+        outcome = store.purify(
+            (keep, 0),
+            (sacrifice, 0),
+            "bbpssw",
+            0,
+            np.random.default_rng(seed),
+            readout_flip_prob=0.5,
+        )
+        if outcome.success and store.fidelity(keep, 0, 0) < 0.6:
+            assert store.state(keep, 0).allclose(expected)  # type: ignore[arg-type]
+            return
+    pytest.fail("no failed round was kept in 200 seeds")
+
+
+@pytest.mark.parametrize("formalism", _FORMALISMS)
+def test_gate_noise_on_perfect_pairs_gives_werner_inputs(formalism: str) -> None:
+    """Depolarising p on both qubits of a Φ⁺ pair leaves a Werner pair with w = (1 − p)²; the
+    round then follows F9 at F = (3w + 1)/4."""
+    p = 0.1
+    w = (1 - p) ** 2
+    f = (3 * w + 1) / 4
+    p_ref = f**2 + 2 * f * (1 - f) / 3 + 5 * ((1 - f) / 3) ** 2
+    f_ref = (f**2 + ((1 - f) / 3) ** 2) / p_ref
+    for seed in range(50):
+        store = PairStore(Formalism(formalism))
+        keep, sacrifice = _add(store, store.werner(1.0, 0)), _add(store, store.werner(1.0, 0))
+        outcome = store.purify(
+            (keep, 0),
+            (sacrifice, 0),
+            "bbpssw",
+            0,
+            np.random.default_rng(seed),
+            gate_depolar_prob=p,
+        )
+        assert outcome.p_success == pytest.approx(p_ref, abs=1e-12)
+        if outcome.success:
+            assert store.fidelity(keep, 0, 0) == pytest.approx(f_ref, abs=1e-12)
+            assert store.fidelity(keep, 0, 0) < 1.0
+            return
+    pytest.fail("no success in 50 seeds")
+
+
+def test_frame_helpers() -> None:
+    assert [frame_to_phi_plus(b) for b in range(4)] == ["I", "X", "Z", "Y"]
+    for formalism in _FORMALISMS:
+        for label in BellIndex:
+            store = PairStore(Formalism(formalism))
+            pair = _add(store, store.werner(0.9, label))
+            correct_frame(store, (pair, 0), label, 0)
+            assert store.fidelity(pair, 0, 0) == pytest.approx(0.9, abs=1e-12)
+    assert PurifyOutcome(True, 0.5, 3).kept_pair == 3
