@@ -20,6 +20,7 @@ from rich.table import Table
 from qnetstack import __version__
 from qnetstack.commands import plot_app, presets_app
 from qnetstack.commands.compare import compare_routing
+from qnetstack.network.routing import RoutingRegistry
 from qnetstack.runtime.plugins import PluginRegistry
 from qnetstack.scenario.load import LoadedScenario, ScenarioError, load_scenario
 from qnetstack.scenario.simulation import run_scenario
@@ -144,6 +145,15 @@ def plugins() -> None:
     _out.print(table)
     for problem in registry.load_errors:
         _err.print(f"[yellow]warning:[/] plugin failed to load: {problem}", highlight=False)
+    strategies = RoutingRegistry.from_entry_points()
+    routing = Table(title="routing strategies (scenario: routing: {strategy: NAME})")
+    routing.add_column("name", style="bold")
+    routing.add_column("description")
+    for cls in strategies.all():
+        routing.add_row(cls.name, cls.description)
+    _out.print(routing)
+    for problem in strategies.load_errors:
+        _err.print(f"[yellow]warning:[/] routing strategy failed to load: {problem}")
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:
