@@ -20,7 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.linkmodel import CachedLinkModel
-from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
+from qnetstack.physical.platform import (
+    DEFAULT_SPEED_OF_LIGHT_KM_PER_S,
+    LinkGeometry,
+    LinkInfo,
+    PhysicalPlatform,
+)
 from qnetstack.physical.qstore import MemoryModel, PairState, PairStore
 from qnetstack.physical.station import AttemptStation, SampledStation
 from qnetstack.quantum import BellIndex, DensityMatrix
@@ -79,7 +84,7 @@ class DepolarisingConfig(BaseModel):
         "misread, in [0, 0.5].",
     )
     speed_of_light_km_per_s: float = Field(
-        208_189.0,
+        DEFAULT_SPEED_OF_LIGHT_KM_PER_S,
         gt=0.0,
         description="Signal speed in fibre, km/s (default c/1.44, Coopmans et al. 2021).",
     )

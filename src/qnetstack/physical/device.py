@@ -83,7 +83,7 @@ class MemoryDevice:
         if memory_slots < 1:
             raise ValueError(f"memory_slots must be >= 1, got {memory_slots}")
         self.name = name
-        self.rng = rng if rng is not None else np.random.default_rng(0)
+        self._rng = rng
         self.swap_noise = swap_noise
         """(gate depolarising probability, per-bit readout error) of a Bell-state measurement."""
         self.links = links
@@ -98,6 +98,20 @@ class MemoryDevice:
     def free_slots(self) -> int:
         """Slots neither reserved nor holding a qubit."""
         return len(self._free)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The node's random stream (measurement outcomes, swap outcomes).
+
+        Raises:
+            LocalProtocolError: The device was built without one: a default stream would be
+                shared by every such device and silently correlate their outcomes.
+        """
+        if self._rng is None:
+            raise LocalProtocolError(
+                f"{self.name}: built without an rng; measurements and swaps need the node's stream"
+            )
+        return self._rng
 
     @property
     def occupied(self) -> dict[int, tuple[int, int]]:

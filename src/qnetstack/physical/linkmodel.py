@@ -41,8 +41,7 @@ def aged_fidelity(
     for bell_index, probability, state in outcomes:
         if ages_ps is not None:
             for qubit, (memory, age) in enumerate(zip(memories, ages_ps, strict=True)):
-                if age > 0 and not memory.noiseless:
-                    state = state.apply_memory_noise(qubit, age, memory.t1_ps, memory.t2_ps)
+                state = _age(state, qubit, memory, age)
         total += probability * state.fidelity_bell(bell_index)
     return total
 

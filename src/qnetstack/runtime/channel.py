@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qnetstack.physical.platform import DEFAULT_SPEED_OF_LIGHT_KM_PER_S
+
 __all__ = ["SPEED_OF_LIGHT_FIBRE_KM_PER_S", "ClassicalChannel", "fibre_delay_ps"]
 
-SPEED_OF_LIGHT_FIBRE_KM_PER_S = 208_189.0
+SPEED_OF_LIGHT_FIBRE_KM_PER_S = DEFAULT_SPEED_OF_LIGHT_KM_PER_S
 """Default group velocity in fibre, c / 1.44 (refractive index 1.44, as in Coopmans et al.,
-Commun. Phys. 4, 164 (2021)). Parameter sets may override it."""
+Commun. Phys. 4, 164 (2021)); the physical layer's constant. Parameter sets may override it."""
 
 
 def fibre_delay_ps(length_km: float, speed_km_per_s: float = SPEED_OF_LIGHT_FIBRE_KM_PER_S) -> int:

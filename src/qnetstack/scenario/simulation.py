@@ -154,7 +154,7 @@ class Simulation:
         self.platform: PhysicalPlatform[Any] = platform_spec.factory(platform_config, self.store)
         self.link_infos: list[LinkInfo] = []
         self.stations: list[Station] = []
-        self._build(platform_config, link_spec.factory, loaded.plugin_configs["link_layer"])
+        self._build(link_spec.factory, loaded.plugin_configs["link_layer"])
         self.graph: nx.Graph[str] | None = None
         if scenario.network is not None:
             network_spec = registry.get(LayerName.NETWORK, scenario.network.plugin)
@@ -169,7 +169,7 @@ class Simulation:
 
     # --- building -------------------------------------------------------------------------
 
-    def _build(self, platform_config: BaseModel, link_factory: Any, link_config: BaseModel) -> None:
+    def _build(self, link_factory: Any, link_config: BaseModel) -> None:
         scenario = self.loaded.scenario
         runtime = self.runtime
         speed = self.platform.speed_of_light_km_per_s

@@ -156,3 +156,10 @@ def test_bad_inputs(store):
     assert dev.on_timer("anything", 0) == []
     with pytest.raises(ValueError, match="memory_slots"):
         device(store, slots=0)
+
+
+def test_random_operations_need_the_nodes_stream(store):
+    """No hidden default generator: it would correlate every device built without one."""
+    dev = device(store)
+    with pytest.raises(LocalProtocolError, match="built without an rng"):
+        _ = dev.rng
