@@ -10,6 +10,9 @@ entities, without a kernel (like :class:`helpers.PeerPair`):
 * swaps and releases act on a ground-truth model of the pairs (:class:`TruePair`): a swap
   makes a new pair with label ℓ₁ ⊕ ℓ₂ ⊕ outcome (outcomes from ``outcomes`` or a seeded rng),
   a release breaks the pair, and every delivered OK is checked against it by the tests;
+* purification rounds are two-sided like the hardware's: the first node's part draws its bit,
+  the second decides success (probability ``purify_success``): the kept pair is then Φ⁺
+  (frames corrected), otherwise broken; the frames each node passes must be the truth's;
 * PDUs wait on :attr:`QnpNet.wire` (delivered FIFO, or any one by index); timers have due times.
 """
 
@@ -40,7 +43,12 @@ from qnetstack.network.primitives import (
     NetworkReleaseRequest,
 )
 from qnetstack.network.qnp import Qnp
-from qnetstack.physical.primitives import SwapConfirm, SwapRequest
+from qnetstack.physical.primitives import (
+    PurifyConfirm,
+    PurifyRequest,
+    SwapConfirm,
+    SwapRequest,
+)
 from qnetstack.service import (
     CancelTimer,
     Effect,
@@ -123,6 +131,7 @@ class QnpNet:
             UNSUPPORTED.
         outcomes: Swap outcomes to use in order (then the seeded rng).
         seed: Seed of the swap outcomes.
+        purify_success: Probability that a purification round succeeds.
     """
 
     def __init__(
@@ -134,8 +143,11 @@ class QnpNet:
         unsupported: Iterable[tuple[str, str]] = (),
         outcomes: Iterable[int] = (),
         seed: int = 0,
+        purify_success: float = 0.7,
     ) -> None:
         names = list(names)
+        self.purify_success = purify_success
+        self.purify_pending: dict[tuple[int, int], int] = {}
         config = config or QnpConfig()
         context = context or chain_context(names)
         self.nodes = {
@@ -322,6 +334,25 @@ class QnpNet:
                 for node, slot in holders.items():
                     self.nodes[node].slots[slot] = new
                 confirm = SwapConfirm(slot_1, slot_2, outcome)
+                self._effects(side, side.qnp.from_below(confirm, self.now_ps))
+            case PurifyRequest(keep_slot, sacrifice_slot, _, keep_frame, sacrifice_frame):
+                keep, sacrifice = side.slots[keep_slot], side.slots.pop(sacrifice_slot)
+                assert keep is not sacrifice
+                assert (keep_frame, sacrifice_frame) == (keep.bell, sacrifice.bell), (
+                    "purification with frames that are not the pairs' Bell states"
+                )
+                del sacrifice.holders[side.name]
+                first = self.purify_pending.pop((keep.pid, sacrifice.pid), None)
+                if first is None:
+                    bit = int(self.rng.integers(2))
+                    self.purify_pending[(keep.pid, sacrifice.pid)] = bit
+                else:
+                    success = bool(self.rng.random() < self.purify_success)
+                    bit = first if success else 1 - first
+                    sacrifice.alive = False
+                    keep.bell = 0
+                    keep.alive = keep.alive and success
+                confirm = PurifyConfirm(keep_slot, sacrifice_slot, bit)
                 self._effects(side, side.qnp.from_below(confirm, self.now_ps))
             case _:
                 raise AssertionError(f"unexpected {primitive!r} at the link layer")

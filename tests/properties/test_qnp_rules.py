@@ -18,10 +18,19 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from helpers_qnp import QnpNet
 from qnetstack.linklayer.primitives import ErrorCode
-from qnetstack.network.config import QnpConfig
+from qnetstack.network.config import PurificationConfig, QnpConfig
 from qnetstack.network.primitives import NetworkErrorIndication, NetworkOkIndication
 
-INTERESTING = {"qnp-deliver", "qnp-cutoff", "qnp-discard-forward", "qnp-e2e-cutoff", "qnp-swap"}
+INTERESTING = {"qnp-deliver", "qnp-cutoff", "qnp-discard-forward", "qnp-e2e-cutoff", "qnp-swap",
+               "qnp-purify-result", "qnp-purify-give-up"}  # fmt: skip
+PURIFICATION = [
+    None,
+    None,
+    PurificationConfig(scope="link", rounds=1),
+    PurificationConfig(scope="link", rounds=2, protocol="bbpssw"),
+    PurificationConfig(scope="link", policy="target", max_rounds=2),
+    PurificationConfig(scope="end_to_end", rounds=1),
+]
 """Trace kinds counted as Hypothesis events (see ``--hypothesis-show-statistics``)."""
 
 
@@ -34,10 +43,15 @@ class QnpMachine(RuleBasedStateMachine):
         e2e_cutoff_s=st.sampled_from([0.0, 0.0, 3e-6]),
         window=st.integers(1, 2),
         seed=st.integers(0, 2**16),
+        swap_policy=st.sampled_from(["asap", "nested"]),
+        purification=st.sampled_from(PURIFICATION),
     )
-    def setup(self, length, cutoff_s, e2e_cutoff_s, window, seed):
+    def setup(self, length, cutoff_s, e2e_cutoff_s, window, seed, swap_policy, purification):
         self.names = tuple("abcd"[:length])
-        config = QnpConfig(cutoff_s=cutoff_s, e2e_cutoff_s=e2e_cutoff_s, window=window)
+        config = QnpConfig(
+            cutoff_s=cutoff_s, e2e_cutoff_s=e2e_cutoff_s, window=window,
+            swap_policy=swap_policy, purification=purification,
+        )  # fmt: skip
         self.net = QnpNet(self.names, config=config, seed=seed)
         self.number: dict[tuple[str, int], int] = {}  # (head, request id) -> number
         self.tails: dict[tuple[str, int], str] = {}
@@ -49,14 +63,17 @@ class QnpMachine(RuleBasedStateMachine):
         data=st.data(),
         number=st.integers(1, 3),
         max_time_ps=st.sampled_from([0, 0, 4_000_000, 20_000_000]),
+        min_fidelity=st.sampled_from([0.0, 0.0, 0.92]),
     )
-    def create(self, data, number, max_time_ps):
+    def create(self, data, number, max_time_ps, min_fidelity):
         src, dst = data.draw(st.permutations(self.names))[:2]
         rid = self.next_id
         self.next_id += 1
         self.number[(src, rid)] = number
         self.tails[(src, rid)] = dst
-        self.net.create(src, dst, rid, number=number, max_time_ps=max_time_ps)
+        self.net.create(
+            src, dst, rid, number=number, max_time_ps=max_time_ps, min_fidelity=min_fidelity
+        )
 
     @precondition(lambda self: bool(self.net.open_requests()))
     @rule(data=st.data(), label=st.integers(0, 3), deliver=st.booleans())
@@ -145,7 +162,7 @@ class QnpMachine(RuleBasedStateMachine):
         if not hasattr(self, "net"):
             return
         net = self.net
-        for _ in range(2_000):
+        for _ in range(5_000):
             if net.wire or net.link_inbox:
                 net.pump()
             elif net.open_requests():

@@ -46,8 +46,8 @@ abort) reports the same error afterwards: OKs ≤ ``number``, then exactly one t
 (the last OK or one ERROR).
 
 Local operations of the layers above on held halves (``SwapRequest`` for entanglement swapping,
-``MeasureRequest``) pass through to the hardware, and their confirms pass back up; the halves
-they consume are taken off the memory books.
+``PurifyRequest`` for purification, ``MeasureRequest``) pass through to the hardware, and their
+confirms pass back up; the halves they consume are taken off the memory books.
 
 Inputs per state: heralds only in ``GENERATING`` for the current tag (else
 :class:`PeerProtocolError`); move answers only in ``MOVING``; serves only at the slave; queue
@@ -95,6 +95,8 @@ from qnetstack.physical.primitives import (
     MoveConfirm,
     MoveFailure,
     PairReadyIndication,
+    PurifyConfirm,
+    PurifyRequest,
     SwapConfirm,
     SwapRequest,
 )
@@ -172,6 +174,9 @@ class Egp:
             case MeasureRequest(slot):
                 self.memory.release(slot)
                 return [SendDown(primitive)]
+            case PurifyRequest(sacrifice_slot=slot):
+                self.memory.release(slot)  # measured; the kept half stays on our books
+                return [SendDown(primitive)]
         raise LocalProtocolError(f"{self.name}: the EGP cannot handle {primitive!r}")
 
     def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
@@ -197,7 +202,7 @@ class Egp:
                 return self._moved(slot_from, slot_to, "")
             case MoveFailure(slot_from, reason):
                 return self._moved(slot_from, None, reason)
-            case SwapConfirm() | MeasureConfirm():
+            case SwapConfirm() | MeasureConfirm() | PurifyConfirm():
                 return [Indicate(primitive), *self._wake()]
         raise LocalProtocolError(f"{self.name}: unexpected {primitive!r} from the physical layer")
 

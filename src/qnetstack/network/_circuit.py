@@ -26,11 +26,26 @@ from transitions import Machine
 
 from qnetstack.linklayer.primitives import EntanglementId, ReleaseRequest
 from qnetstack.network._frames import ChainAssembler, Segment
-from qnetstack.network.messages import CircuitId, LinkPairRef, QnpDelivered
+from qnetstack.network._purify import Candidate, Channel
+from qnetstack.network.messages import (
+    CircuitId,
+    LinkPairRef,
+    QnpConsumed,
+    QnpDelivered,
+    QnpRawPair,
+)
 from qnetstack.network.primitives import NetworkErrorCode, NetworkErrorIndication
-from qnetstack.service import CancelTimer, Effect, Indicate, SendDown, Trace, TraceRecord
+from qnetstack.service import (
+    CancelTimer,
+    Effect,
+    Indicate,
+    SendDown,
+    SendPeer,
+    Trace,
+    TraceRecord,
+)
 
-__all__ = ["TRANSITIONS", "Circuit", "CircuitState", "Half"]
+__all__ = ["TRANSITIONS", "Circuit", "CircuitState", "Half", "nested_span"]
 
 
 class CircuitState(Enum):
@@ -56,14 +71,37 @@ class Half:
     """A link-pair half this node holds for the circuit (not yet swapped or delivered).
 
     Attributes:
-        ref: What the link OK said about the pair.
+        ref: What the link OK said about the pair (after purification: the purified pair).
         slot: The memory slot.
         right: The pair is with the downstream neighbour (else the upstream one).
+        reach: Path index of the node holding the other end of the pair this half belongs to
+            (the neighbour, until nested swaps elsewhere extend it).
+        far: The link pair at that other end.
     """
 
     ref: LinkPairRef
     slot: int
     right: bool
+    reach: int = -1
+    far: EntanglementId | None = None
+
+
+def nested_span(index: int, hops: int) -> tuple[int, int]:
+    """The span ``(a, b)`` of path indices whose middle node ``index`` is in nested swapping.
+
+    The path 0 … hops is bisected recursively (middle = ⌊(a + b)/2⌋); node ``index`` swaps the
+    pairs (a, index) and (index, b) into (a, b). For 2^k hops the odd nodes swap first, then
+    every second of the rest, and so on (the doubling scheme of Briegel et al. 1998).
+    """
+    low, high = 0, hops
+    while True:
+        middle = (low + high) // 2
+        if index == middle:
+            return low, high
+        if index < middle:
+            high = middle
+        else:
+            low = middle
 
 
 def cutoff_key(circuit: CircuitId, pair: EntanglementId) -> tuple[Any, ...]:
@@ -89,6 +127,7 @@ class Circuit:
         deadline_ps: Absolute deadline (0: none).
         purpose_id: The user's purpose id.
         swap_factor: Werner factor per swap (for the tail's goodness).
+        purify_target: Fidelity target of the ``target`` purification policy (0: none).
     """
 
     state: CircuitState
@@ -98,6 +137,7 @@ class Circuit:
     def __init__(
         self, node: str, cid: CircuitId, path: tuple[str, ...], number: int,
         hop_fidelity: float, deadline_ps: int, purpose_id: int, swap_factor: float,
+        purify_target: float = 0.0,
     ) -> None:  # fmt: skip
         self.node = node
         self.cid = cid
@@ -108,6 +148,7 @@ class Circuit:
         self.hop_fidelity = hop_fidelity
         self.deadline_ps = deadline_ps
         self.purpose_id = purpose_id
+        self.purify_target = purify_target
         self.is_head = self.index == 0
         self.is_tail = self.index == self.hops
         self.upstream = None if self.is_head else path[self.index - 1]
@@ -120,6 +161,9 @@ class Circuit:
         self.swapped: dict[EntanglementId, EntanglementId] = {}  # pair -> pair it was joined to
         self.dead: set[EntanglementId] = set()
         self.open_requests: dict[int, int] = {}  # link request id -> pairs still to come
+        # flow control of the downstream hop: pairs whose downstream half is still held there
+        self.unconsumed: set[EntanglementId] = set()
+        self.consumed_early: set[EntanglementId] = set()  # reported before our own link OK
         self.stopped = False  # a link error was reported: request no more pairs
         self.delivered = 0
         # head end
@@ -128,6 +172,15 @@ class Circuit:
         # tail end
         self.assembler = ChainAssembler(self.hops, swap_factor) if self.hops > 1 else None
         self.waiting: dict[EntanglementId, Segment] = {}  # complete, tail half not yet here
+        # nested swapping: reach updates that came before the half
+        self.reach_updates: dict[EntanglementId, tuple[int, EntanglementId]] = {}
+        # purification channels (set up by the protocol): the hop to the upstream neighbour
+        # (this node follows), the hop downstream (this node coordinates), end to end
+        self.link_left: Channel | None = None
+        self.link_right: Channel | None = None
+        self.e2e: Channel | None = None
+        self.e2e_ready: dict[EntanglementId, Candidate] = {}  # head: purified, to deliver
+        self.raw_pending: dict[EntanglementId, QnpRawPair] = {}  # head: link OK not yet here
         self.code = ""
         self.message = ""
         self.effects: list[Effect] = []
@@ -145,18 +198,40 @@ class Circuit:
         return self.state is CircuitState.CLOSED
 
     def drain(self) -> list[Effect]:
-        effects = self.effects
-        self.effects = []
+        # The list object is shared with the purification channels: copy, then clear.
+        effects = list(self.effects)
+        self.effects.clear()
         return effects
 
+    def channels(self) -> list[Channel]:
+        return [ch for ch in (self.link_left, self.link_right, self.e2e) if ch is not None]
+
     def outstanding(self) -> int:
-        """Link pairs of the downstream hop requested or held (the window's count)."""
-        return sum(self.open_requests.values()) + len(self.right)
+        """Link pairs of the downstream hop requested, or held at either end (the window's
+        count)."""
+        held = set(self.right) | self.unconsumed
+        if self.link_right is not None:
+            held |= self.link_right.keys()
+        if self.e2e is not None and self.is_head:
+            held |= self.e2e.keys() | self.e2e_ready.keys()
+        return sum(self.open_requests.values()) + len(held)
+
+    def consumed(self, ent: EntanglementId) -> None:
+        """Our half of the upstream hop's pair ``ent`` left our memory: tell the upstream end
+        (flow control, see :class:`~qnetstack.network.messages.QnpConsumed`)."""
+        if self.upstream is not None and self.state is CircuitState.RUNNING:
+            self.effects.append(SendPeer(self.upstream, QnpConsumed(self.cid, ent)))
 
     # --- halves ---------------------------------------------------------------------------
 
     def hold(self, half: Half) -> None:
         ent = half.ref.entanglement_id
+        if half.reach < 0:
+            half.reach = self.index + 1 if half.right else self.index - 1
+            half.far = ent
+        update = self.reach_updates.pop(ent, None)
+        if update is not None:
+            half.reach, half.far = update
         self.halves[ent] = half
         (self.right if half.right else self.left).append(ent)
 
@@ -165,6 +240,8 @@ class Circuit:
         half = self.halves.pop(ent)
         (self.right if half.right else self.left).remove(ent)
         self.effects.append(CancelTimer(cutoff_key(self.cid, ent)))
+        if not half.right:
+            self.consumed(ent)
         return half
 
     def release(self, ent: EntanglementId, kind: str) -> None:
@@ -190,6 +267,14 @@ class Circuit:
     def _close(self) -> None:
         for ent in list(self.halves):
             self.release(ent, "qnp-release")
+        for channel in self.channels():
+            for slot in channel.release_all():
+                self.effects.append(SendDown(ReleaseRequest(slot)))
+        for candidate in self.e2e_ready.values():
+            self.effects.append(SendDown(ReleaseRequest(candidate.slot)))
+        self.e2e_ready.clear()
+        self.raw_pending.clear()
+        self.reach_updates.clear()
         self.pending.clear()
         self.waiting.clear()
         self.assembler = None

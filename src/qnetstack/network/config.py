@@ -6,7 +6,48 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["QnpConfig"]
+__all__ = ["PurificationConfig", "QnpConfig"]
+
+
+class PurificationConfig(BaseModel):
+    """Recurrence purification of link pairs (per hop) or of end-to-end pairs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scope: Literal["link", "end_to_end"] = Field(
+        description="'link': the two ends of every hop purify its link pairs before the "
+        "repeaters swap them; 'end_to_end': the end nodes purify end-to-end pairs before "
+        "delivering them."
+    )
+    protocol: Literal["dejmps", "bbpssw"] = Field(
+        "dejmps",
+        description="'dejmps' (Deutsch et al. 1996) or 'bbpssw' (Bennett et al. 1996, with "
+        "twirling).",
+    )
+    policy: Literal["rounds", "target"] = Field(
+        "rounds",
+        description="'rounds': every pair is the result of exactly `rounds` recurrence rounds "
+        "(2^rounds input pairs); 'target': pairs are purified, round by round, until their "
+        "estimated fidelity reaches the target (the hop's share of min_fidelity for 'link', "
+        "min_fidelity for 'end_to_end'), at most `max_rounds` rounds.",
+    )
+    rounds: int = Field(1, ge=1, le=8, description="Rounds for policy 'rounds' (1–8).")
+    max_rounds: int = Field(
+        3,
+        ge=1,
+        le=8,
+        description="Most rounds for policy 'target' (1–8); pairs still short "
+        "of the target after them are discarded.",
+    )
+    input_fidelity: float | None = Field(
+        None,
+        gt=0.5,
+        le=1.0,
+        description="min_fidelity of the pairs that enter purification (link pairs for "
+        "'link', end-to-end pairs for 'end_to_end'), in (0.5, 1]. Default: the lowest "
+        "fidelity from which `rounds` (policy 'rounds') or `max_rounds` (policy 'target') "
+        "rounds of the protocol on Werner pairs reach the target.",
+    )
 
 
 class QnpConfig(BaseModel):
@@ -14,10 +55,13 @@ class QnpConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    swap_policy: Literal["asap"] = Field(
+    swap_policy: Literal["asap", "nested"] = Field(
         "asap",
         description="When a repeater swaps: 'asap', as soon as it holds a half towards each "
-        "neighbour of the circuit (oldest halves first).",
+        "neighbour of the circuit (oldest halves first); 'nested' (doubling), in levels: the "
+        "path is bisected recursively and the middle node of a span swaps only once both "
+        "halves of the span are entangled end to end (for 2^k hops: the odd nodes first, "
+        "then every fourth, …).",
     )
     cutoff_s: float = Field(
         0.0,
@@ -35,8 +79,11 @@ class QnpConfig(BaseModel):
     window: int = Field(
         1,
         ge=1,
-        description="Link pairs per hop the hop's upstream node keeps requested or held "
-        "(unswapped, or undelivered at the head) at once; bounds memory use per circuit.",
+        description="Link pairs per hop the hop's upstream node keeps requested or held at "
+        "either end of the hop (unswapped, or undelivered at the end nodes; the downstream "
+        "end reports what it has consumed) at once; bounds memory use per circuit. "
+        "With purification at least rounds + 1 (max_rounds + 1 for policy 'target'), the "
+        "most pairs a recurrence needs at once.",
     )
     swap_werner_factor: float = Field(
         1.0,
@@ -46,3 +93,15 @@ class QnpConfig(BaseModel):
         "measurement; (1 - p)^2 for gate depolarising p on both qubits). The per-hop "
         "fidelity target and the goodness include it once per swap.",
     )
+    purification: PurificationConfig | None = Field(
+        None, description="Purification of link or end-to-end pairs (none by default)."
+    )
+
+    @property
+    def effective_window(self) -> int:
+        """The window, raised to what the purification needs at once."""
+        purification = self.purification
+        if purification is None:
+            return self.window
+        rounds = purification.rounds if purification.policy == "rounds" else purification.max_rounds
+        return max(self.window, rounds + 1)

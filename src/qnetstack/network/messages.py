@@ -17,10 +17,15 @@ __all__ = [
     "CircuitId",
     "LinkPairRef",
     "QnpAbort",
+    "QnpConsumed",
     "QnpDelivered",
     "QnpDiscard",
+    "QnpPurify",
+    "QnpPurifyReply",
+    "QnpRawPair",
     "QnpSetup",
     "QnpSwapRecord",
+    "QnpSwapped",
     "QnpTeardown",
 ]
 
@@ -63,6 +68,8 @@ class QnpSetup(PeerMessage):
         purpose_id: The user's purpose id (echoed in end-to-end OKs).
         link_label: The ``purpose_id`` the sender puts in its link-layer CREATEs towards the
             receiver, so the receiver maps the link OKs of this hop to the circuit.
+        purify_target: Fidelity a purified pair must reach under the ``target`` policy (the
+            hop's share for link purification, min_fidelity end to end); 0 without it.
     """
 
     circuit: CircuitId
@@ -72,6 +79,7 @@ class QnpSetup(PeerMessage):
     deadline_ps: int
     purpose_id: int
     link_label: int
+    purify_target: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +170,77 @@ class QnpTeardown(PeerMessage):
     code: str
     message: str
     delivered: int
+
+
+@dataclass(frozen=True, slots=True)
+class QnpPurify(PeerMessage):
+    """Coordinator → follower: I ran my half of a purification round.
+
+    Attributes:
+        circuit: The circuit.
+        scope: ``"link"`` (the hop between sender and receiver) or ``"e2e"``.
+        keep: The kept pair (link pair id; for ``"e2e"`` the head's link pair of the
+            end-to-end pair).
+        sacrifice: The sacrificed pair.
+        level: Rounds both pairs went through already.
+        bit: The coordinator's bit as read.
+    """
+
+    circuit: CircuitId
+    scope: str
+    keep: EntanglementId
+    sacrifice: EntanglementId
+    level: int
+    bit: int
+
+
+@dataclass(frozen=True, slots=True)
+class QnpPurifyReply(PeerMessage):
+    """Follower → coordinator: my bit of the round kept in ``keep`` (equal bits: success)."""
+
+    circuit: CircuitId
+    scope: str
+    keep: EntanglementId
+    bit: int
+
+
+@dataclass(frozen=True, slots=True)
+class QnpRawPair(PeerMessage):
+    """Tail → head, with end-to-end purification: an end-to-end pair exists and enters
+    purification (it is not delivered as such).
+
+    Attributes:
+        circuit: The circuit.
+        head_pair: The head's link pair of the end-to-end pair (its name in the channel).
+        bell_index: The pair's Bell state (its frame).
+        goodness: Its estimated fidelity.
+        create_time_ps: Herald time of its oldest link pair.
+    """
+
+    circuit: CircuitId
+    head_pair: EntanglementId
+    bell_index: int
+    goodness: float
+    create_time_ps: int
+
+
+@dataclass(frozen=True, slots=True)
+class QnpSwapped(PeerMessage):
+    """Nested swapping: the sender swapped; the receiver's half of link pair ``pair`` now
+    belongs to a pair whose other end is at path index ``reach``, on link pair ``far``."""
+
+    circuit: CircuitId
+    pair: EntanglementId
+    reach: int
+    far: EntanglementId
+
+
+@dataclass(frozen=True, slots=True)
+class QnpConsumed(PeerMessage):
+    """Downstream → upstream end of a hop: my half of link pair ``pair`` left my memory
+    (swapped, delivered, purified away or freed). Flow control: the upstream end counts the
+    hop's pairs still held at *either* end against the window, so a repeater's memory cannot
+    fill up with halves its upstream neighbour keeps requesting."""
+
+    circuit: CircuitId
+    pair: EntanglementId

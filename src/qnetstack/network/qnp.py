@@ -1,4 +1,4 @@
-"""QNP-like virtual circuits with swap-ASAP repeaters, cutoffs and tracked Pauli frames.
+"""QNP-like virtual circuits: swap-ASAP or nested repeaters, purification, cutoffs, Pauli frames.
 
 Theory of operation
 -------------------
@@ -30,6 +30,19 @@ link's message; the downstream end of the link ignores link errors (the upstream
 upstream neighbour and one towards its downstream neighbour swaps the oldest of each at once
 (``SwapRequest`` through the link layer). On ``SwapConfirm`` it sends a ``QnpSwapRecord`` to the
 tail: the two link pairs (entanglement id, link label, goodness, herald time) and the outcome.
+
+**Nested swapping (``swap_policy: nested``).** Node i swaps only pairs reaching the ends of
+its span in the recursive bisection of the path (:func:`~qnetstack.network._circuit.nested_span`).
+Every half knows how far its pair reaches (``Half.reach``, initially the neighbour); on
+``SwapConfirm`` a repeater sends ``QnpSwapped`` to the new pair's two ends (if they are
+repeaters), which update the reach of their half (or remember it until the half arrives).
+
+**Purification (``purification:``).** Link pairs (``scope: link``) or end-to-end pairs
+(``scope: end_to_end``) go through recurrence rounds before they are swapped or delivered; the
+two-sided round and the readiness rule are in :mod:`~qnetstack.network._purify`. The fidelity
+split asks each hop (or the end-to-end pair) for the fidelity from which the configured rounds
+reach the target. End to end, the tail announces each raw end-to-end pair to the head with
+``QnpRawPair`` and coordinates; only ready pairs get sequence numbers and are delivered.
 
 **Frames and delivery: the tail decides.** The tail end merges records into *segments* (chains
 of link pairs joined by swaps; :class:`~qnetstack.network._frames.ChainAssembler`). A segment's
@@ -106,17 +119,24 @@ from qnetstack.network._circuit import (
     Half,
     cutoff_key,
     deadline_key,
+    nested_span,
 )
 from qnetstack.network._frames import Segment, hop_fidelity
+from qnetstack.network._purify import Candidate, Channel, input_fidelity
 from qnetstack.network.config import QnpConfig
 from qnetstack.network.context import NetworkContext, NoRouteError
 from qnetstack.network.messages import (
     CircuitId,
     LinkPairRef,
     QnpAbort,
+    QnpConsumed,
     QnpDelivered,
     QnpDiscard,
+    QnpPurify,
+    QnpPurifyReply,
+    QnpRawPair,
     QnpSetup,
+    QnpSwapped,
     QnpSwapRecord,
     QnpTeardown,
 )
@@ -128,7 +148,7 @@ from qnetstack.network.primitives import (
     NetworkOkIndication,
     NetworkReleaseRequest,
 )
-from qnetstack.physical.primitives import SwapConfirm, SwapRequest
+from qnetstack.physical.primitives import PurifyConfirm, SwapConfirm, SwapRequest
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -186,6 +206,7 @@ class Qnp:
         self._orphans: dict[tuple[str, int], list[OkIndication]] = {}
         self._early: dict[CircuitId, list[tuple[str, PeerMessage]]] = {}
         self._swaps: dict[tuple[int, int], deque[tuple[CircuitId, Half, Half]]] = {}
+        self._rounds: dict[tuple[int, int], tuple[CircuitId, str]] = {}  # purification slots
         self._next_request = 0
         self._next_label = 0
 
@@ -207,6 +228,8 @@ class Qnp:
                 return self._on_link_error(primitive)
             case SwapConfirm():
                 return self._on_swapped(primitive, now_ps)
+            case PurifyConfirm():
+                return self._on_purified(primitive, now_ps)
         raise LocalProtocolError(f"{self.name}: unexpected {primitive!r} from the link layer")
 
     def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
@@ -217,7 +240,10 @@ class Qnp:
                 return self._on_abort(pdu)
             case QnpTeardown():
                 return self._on_teardown(pdu)
-            case QnpSwapRecord() | QnpDiscard() | QnpDelivered():
+            case (
+                QnpSwapRecord() | QnpDiscard() | QnpDelivered() | QnpPurify() | QnpPurifyReply()
+                | QnpRawPair() | QnpSwapped() | QnpConsumed()
+            ):  # fmt: skip
                 circuit = self.circuits.get(pdu.circuit)
                 if circuit is None:
                     if pdu.circuit not in self.closed:  # before the setup: replayed with it
@@ -230,6 +256,17 @@ class Qnp:
                         return self._on_discard(circuit, pdu.pair, now_ps)
                     case QnpDelivered():
                         return self._on_delivered(circuit, pdu, now_ps)
+                    case QnpSwapped():
+                        return self._on_reach(circuit, pdu, now_ps)
+                    case QnpConsumed(pair=pair):
+                        if pair in circuit.unconsumed:
+                            circuit.unconsumed.remove(pair)
+                        else:  # before our own link OK
+                            circuit.consumed_early.add(pair)
+                        self._replenish(circuit, now_ps)
+                        return self._finish(circuit)
+                    case _:
+                        return self._on_purification_pdu(circuit, src, pdu, now_ps)
         raise PeerProtocolError(f"{self.name}: unexpected {pdu!r} from {src}")
 
     def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
@@ -274,24 +311,89 @@ class Qnp:
         if len(path) < 2 or path[0] != self.name or path[-1] != request.remote:
             return error(_N.NO_ROUTE, f"the route function returned {list(path)!r}")
         hops = len(path) - 1
-        f_hop = hop_fidelity(request.min_fidelity, hops, self.config.swap_werner_factor)
-        if f_hop is None:
-            return error(
-                _N.UNSUPPORTED,
-                f"min_fidelity {request.min_fidelity} is out of reach over {hops} hops "
-                f"with swap factor {self.config.swap_werner_factor}, even with perfect links",
-            )
+        budget = self._budget(request.min_fidelity, hops)
+        if isinstance(budget, str):
+            return error(_N.UNSUPPORTED, budget)
+        f_hop, purify_target = budget
         deadline = now_ps + request.max_time_ps if request.max_time_ps else 0
         circuit = Circuit(
             self.name, cid, path, request.number, f_hop, deadline, request.purpose_id,
-            self.config.swap_werner_factor,
+            self.config.swap_werner_factor, purify_target,
         )  # fmt: skip
-        self.circuits[cid] = circuit
+        self._install(circuit)
         data = {**circuit.trace_data(), "path": list(path), "number": request.number,
                 "hop_fidelity": f_hop, "deadline_ps": deadline}  # fmt: skip
+        if purify_target:
+            data["purify_target"] = purify_target
         circuit.effects.append(Trace(TraceRecord("qnp-setup", data)))
         self._forward_setup(circuit, now_ps)
         return circuit.drain()
+
+    def _budget(self, min_fidelity: float, hops: int) -> tuple[float, float] | str:
+        """``(link CREATE fidelity, purification target)`` for a request, or why it is out of
+        reach.
+
+        Without purification: the F6 split of :func:`hop_fidelity`. Link purification: each
+        hop's *purified* pairs must reach the split; its link pairs need the fidelity from
+        which the policy's rounds get there (:func:`input_fidelity`, or the configured
+        ``input_fidelity``). End-to-end purification: the end-to-end pairs entering it need
+        that fidelity, and the split is of it.
+        """
+        factor = self.config.swap_werner_factor
+        unreachable = (
+            f"min_fidelity {min_fidelity} is out of reach over {hops} hops with swap factor "
+            f"{factor}, even with perfect links"
+        )
+        purification = self.config.purification
+        if purification is None:
+            f_hop = hop_fidelity(min_fidelity, hops, factor)
+            return unreachable if f_hop is None else (f_hop, 0.0)
+        rounds = purification.rounds if purification.policy == "rounds" else purification.max_rounds
+        if purification.scope == "link":
+            target = hop_fidelity(min_fidelity, hops, factor)
+            if target is None:
+                return unreachable
+            f_in = purification.input_fidelity or input_fidelity(
+                target, rounds, purification.protocol
+            )
+        else:
+            target = min_fidelity
+            f_in = purification.input_fidelity or input_fidelity(
+                target, rounds, purification.protocol
+            )
+            if f_in is not None:
+                f_in = hop_fidelity(f_in, hops, factor)
+        if f_in is None:
+            return (
+                f"min_fidelity {min_fidelity} is out of reach over {hops} hops with "
+                f"{rounds} rounds of {purification.protocol} ({purification.scope} "
+                f"purification), even with perfect links"
+            )
+        return f_in, target
+
+    def _install(self, circuit: Circuit) -> None:
+        """Register the circuit and give it its purification channels."""
+        self.circuits[circuit.cid] = circuit
+        config = self.config.purification
+        if config is None:
+            return
+
+        def channel(coordinator: bool, peer: str, label: str, side: str) -> Channel:
+            return Channel(
+                config, coordinator, peer, circuit.purify_target, label, side, circuit.cid,
+                circuit.trace_data(), circuit.effects, self._rounds,
+            )  # fmt: skip
+
+        if config.scope == "link":
+            if circuit.upstream is not None:
+                circuit.link_left = channel(False, circuit.upstream, "link", "left")
+                circuit.link_left.consumed = circuit.consumed
+            if circuit.downstream is not None:
+                circuit.link_right = channel(True, circuit.downstream, "link", "right")
+        elif circuit.is_head:
+            circuit.e2e = channel(False, circuit.path[-1], "e2e", "e2e")
+        elif circuit.is_tail:
+            circuit.e2e = channel(True, circuit.path[0], "e2e", "e2e")
 
     def _forward_setup(self, circuit: Circuit, now_ps: int) -> None:
         assert circuit.downstream is not None
@@ -299,7 +401,7 @@ class Qnp:
         self._next_label += 1
         setup = QnpSetup(
             circuit.cid, circuit.path, circuit.number, circuit.hop_fidelity,
-            circuit.deadline_ps, circuit.purpose_id, circuit.label,
+            circuit.deadline_ps, circuit.purpose_id, circuit.label, circuit.purify_target,
         )  # fmt: skip
         circuit.effects.append(SendPeer(circuit.downstream, setup))
         self._replenish(circuit, now_ps)
@@ -315,9 +417,9 @@ class Qnp:
             raise PeerProtocolError(f"{self.name}: setup of {cid} with path {pdu.path}")
         circuit = Circuit(
             self.name, cid, pdu.path, pdu.number, pdu.hop_fidelity, pdu.deadline_ps,
-            pdu.purpose_id, self.config.swap_werner_factor,
+            pdu.purpose_id, self.config.swap_werner_factor, pdu.purify_target,
         )  # fmt: skip
-        self.circuits[cid] = circuit
+        self._install(circuit)
         data = {**circuit.trace_data(), "index": circuit.index, "tail": circuit.is_tail}
         circuit.effects.append(Trace(TraceRecord("qnp-install", data)))
         if circuit.is_tail:
@@ -344,7 +446,7 @@ class Qnp:
         """Request link pairs of the downstream hop up to the window."""
         if circuit.is_tail or not circuit.running or circuit.stopped:
             return
-        deficit = self.config.window - circuit.outstanding()
+        deficit = self.config.effective_window - circuit.outstanding()
         if deficit <= 0:
             return
         remaining_ps = circuit.deadline_ps - now_ps if circuit.deadline_ps else 0
@@ -389,27 +491,56 @@ class Qnp:
                 circuit.open_requests.pop(ent.request_id, None)
         if circuit is None or (not circuit.running and not circuit.is_head):
             return [SendDown(ReleaseRequest(ok.slot))]  # the circuit has ended here
+        if right:
+            if ent in circuit.consumed_early:
+                circuit.consumed_early.remove(ent)
+            else:
+                circuit.unconsumed.add(ent)
         if ent in circuit.dead:  # discarded by the other end before it got here
             circuit.effects.append(SendDown(ReleaseRequest(ok.slot)))
+            if not right:
+                circuit.consumed(ent)
             self._replenish(circuit, now_ps)
             return circuit.drain()
         ref = LinkPairRef(ent, ok.bell_index, ok.goodness, ok.create_time_ps)
-        circuit.hold(Half(ref, ok.slot, right))
+        channel = circuit.link_right if right else circuit.link_left
+        if channel is None:
+            self._on_half(circuit, Half(ref, ok.slot, right), now_ps)
+        else:
+            for ready in channel.add(Candidate.raw(ref, ok.slot)):
+                self._on_half(circuit, Half(ready.ref, ready.slot, right), now_ps)
+        self._replenish(circuit, now_ps)
+        return self._finish(circuit)
+
+    def _on_half(self, circuit: Circuit, half: Half, now_ps: int) -> None:
+        """A link pair (purified, with link purification) is ready for swapping or delivery."""
+        ent = half.ref.entanglement_id
+        if ent in circuit.dead:  # discarded by the other end while it was being purified
+            circuit.effects.append(SendDown(ReleaseRequest(half.slot)))
+            if not half.right:
+                circuit.consumed(ent)
+            return
+        circuit.hold(half)
         if circuit.is_head:
-            delivered = circuit.pending.pop(ent, None)
-            if delivered is not None:
-                self._deliver_at_head(circuit, delivered, now_ps)
+            if circuit.e2e is not None:
+                raw = circuit.raw_pending.pop(ent, None)
+                if raw is not None:
+                    self._enter_e2e_at_head(circuit, raw, now_ps)
+            else:
+                delivered = circuit.pending.pop(ent, None)
+                if delivered is not None:
+                    self._deliver_at_head(circuit, delivered, now_ps)
         elif circuit.is_tail:
             segment = (
-                Segment.single(ref, 0) if circuit.hops == 1 else circuit.waiting.pop(ent, None)
+                Segment.single(half.ref, 0) if circuit.hops == 1 else circuit.waiting.pop(ent, None)
             )
             if segment is not None:
                 self._complete(circuit, segment, now_ps)
-        elif not self._swap_asap(circuit) and self.cutoff_ps:
-            delay = max(0, ok.create_time_ps + self.cutoff_ps - now_ps)
-            circuit.effects.append(StartTimer(cutoff_key(cid, ent), delay))
-        self._replenish(circuit, now_ps)
-        return self._finish(circuit)
+        else:
+            self._try_swaps(circuit)
+            if ent in circuit.halves and self.cutoff_ps:
+                delay = max(0, half.ref.create_time_ps + self.cutoff_ps - now_ps)
+                circuit.effects.append(StartTimer(cutoff_key(circuit.cid, ent), delay))
 
     def _on_link_error(self, error: ErrorIndication) -> list[Effect]:
         if error.origin != self.name:
@@ -435,22 +566,46 @@ class Qnp:
 
     # --- swapping (repeaters) -------------------------------------------------------------
 
-    def _swap_asap(self, circuit: Circuit) -> bool:
-        """Swap the oldest upstream and downstream halves if both exist; whether it did."""
-        if not circuit.left or not circuit.right:
-            return False
-        left = circuit.take(circuit.left[0])
-        right = circuit.take(circuit.right[0])
+    def _try_swaps(self, circuit: Circuit) -> None:
+        """Swap while the policy allows: swap-ASAP joins the oldest upstream and downstream
+        halves; nested joins the oldest halves that reach the two ends of this node's span."""
+        if self.config.swap_policy == "asap":
+            while circuit.left and circuit.right:
+                self._swap(circuit, circuit.left[0], circuit.right[0])
+            return
+        low, high = nested_span(circuit.index, circuit.hops)
+        while True:
+            left = next((e for e in circuit.left if circuit.halves[e].reach == low), None)
+            right = next((e for e in circuit.right if circuit.halves[e].reach == high), None)
+            if left is None or right is None:
+                return
+            self._swap(circuit, left, right)
+
+    def _on_reach(self, circuit: Circuit, pdu: QnpSwapped, now_ps: int) -> list[Effect]:
+        """Nested swapping: a swap elsewhere extended the pair one of our halves belongs to."""
+        if not circuit.running or pdu.pair in circuit.dead:
+            return []
+        half = circuit.halves.get(pdu.pair)
+        if half is None:  # our link OK (or its purification) is still on its way
+            circuit.reach_updates[pdu.pair] = (pdu.reach, pdu.far)
+            return []
+        half.reach, half.far = pdu.reach, pdu.far
+        self._try_swaps(circuit)
+        return self._finish(circuit)
+
+    def _swap(self, circuit: Circuit, left_ent: EntanglementId, right_ent: EntanglementId) -> None:
+        left = circuit.take(left_ent)
+        right = circuit.take(right_ent)
         l_ent, r_ent = left.ref.entanglement_id, right.ref.entanglement_id
         circuit.swapped[l_ent] = r_ent
         circuit.swapped[r_ent] = l_ent
         self._swaps.setdefault((left.slot, right.slot), deque()).append((circuit.cid, left, right))
-        data = {**circuit.trace_data(), "left": _ent(l_ent), "right": _ent(r_ent)}
+        data = {**circuit.trace_data(), "left": _ent(l_ent), "right": _ent(r_ent),
+                "span": [left.reach, right.reach]}  # fmt: skip
         circuit.effects += [
             Trace(TraceRecord("qnp-swap", data)),
             SendDown(SwapRequest(left.slot, right.slot)),
         ]
-        return True
 
     def _on_swapped(self, confirm: SwapConfirm, now_ps: int) -> list[Effect]:
         queue = self._swaps.get((confirm.slot_1, confirm.slot_2))
@@ -464,10 +619,93 @@ class Qnp:
             return []
         record = QnpSwapRecord(cid, circuit.index, left.ref, right.ref, confirm.outcome, now_ps)
         data = {**circuit.trace_data(), "outcome": confirm.outcome, "to": circuit.path[-1]}
-        return [
+        effects: list[Effect] = [
             Trace(TraceRecord("qnp-record", data)),
             SendPeer(circuit.path[-1], record),
         ]
+        if self.config.swap_policy == "nested":
+            # Tell the new pair's ends (repeaters only: end nodes do not swap) what they hold.
+            assert left.far is not None
+            assert right.far is not None
+            if left.reach != 0:
+                notice = QnpSwapped(cid, left.far, right.reach, right.far)
+                effects.append(SendPeer(circuit.path[left.reach], notice))
+            if right.reach != circuit.hops:
+                notice = QnpSwapped(cid, right.far, left.reach, left.far)
+                effects.append(SendPeer(circuit.path[right.reach], notice))
+        return effects
+
+    # --- purification ---------------------------------------------------------------------
+
+    def _on_purified(self, confirm: PurifyConfirm, now_ps: int) -> list[Effect]:
+        owner = self._rounds.pop((confirm.keep_slot, confirm.sacrifice_slot), None)
+        if owner is None:
+            raise LocalProtocolError(f"{self.name}: purify confirm not asked for: {confirm!r}")
+        cid, side = owner
+        circuit = self.circuits.get(cid)
+        if circuit is None or not circuit.running:
+            return []  # ended meanwhile: the kept half was released with the circuit
+        channel = self._channel(circuit, side)
+        self._on_ready(circuit, channel, channel.on_confirm(confirm.keep_slot, confirm.outcome),
+                       now_ps)  # fmt: skip
+        self._replenish(circuit, now_ps)
+        return self._finish(circuit)
+
+    def _on_purification_pdu(
+        self, circuit: Circuit, src: str, pdu: PeerMessage, now_ps: int
+    ) -> list[Effect]:
+        if not circuit.running:
+            return []
+        match pdu:
+            case QnpPurify(scope=scope):
+                self._channel(circuit, "left" if scope == "link" else "e2e").on_instruction(pdu)
+            case QnpPurifyReply(scope=scope, keep=keep, bit=bit):
+                channel = self._channel(circuit, "right" if scope == "link" else "e2e")
+                self._on_ready(circuit, channel, channel.on_reply(keep, bit), now_ps)
+            case QnpRawPair(head_pair=pair):
+                if not circuit.is_head or circuit.e2e is None:
+                    raise PeerProtocolError(f"{self.name}: end-to-end pair for {circuit.cid}")
+                if pair in circuit.halves:
+                    self._enter_e2e_at_head(circuit, pdu, now_ps)
+                elif pair not in circuit.dead:
+                    circuit.raw_pending[pair] = pdu
+            case _:
+                raise PeerProtocolError(f"{self.name}: unexpected {pdu!r} from {src}")
+        self._replenish(circuit, now_ps)
+        return self._finish(circuit)
+
+    def _channel(self, circuit: Circuit, side: str) -> Channel:
+        channel = {"left": circuit.link_left, "right": circuit.link_right, "e2e": circuit.e2e}[side]
+        if channel is None:
+            raise PeerProtocolError(
+                f"{self.name}: {circuit.cid} has no {side} purification channel here"
+            )
+        return channel
+
+    def _on_ready(
+        self, circuit: Circuit, channel: Channel, ready: list[Candidate], now_ps: int
+    ) -> None:
+        """Pairs that finished purification go on: link pairs to swapping or delivery,
+        end-to-end pairs to delivery."""
+        for candidate in ready:
+            if channel.side in ("left", "right"):
+                half = Half(candidate.ref, candidate.slot, channel.side == "right")
+                self._on_half(circuit, half, now_ps)
+            elif circuit.is_tail:
+                self._deliver_at_tail(circuit, candidate.slot, candidate.key, 0,
+                                      candidate.ref.goodness, now_ps)  # fmt: skip
+            else:
+                circuit.e2e_ready[candidate.key] = candidate
+                delivered = circuit.pending.pop(candidate.key, None)
+                if delivered is not None:
+                    self._deliver_at_head(circuit, delivered, now_ps)
+
+    def _enter_e2e_at_head(self, circuit: Circuit, raw: QnpRawPair, now_ps: int) -> None:
+        assert circuit.e2e is not None
+        half = circuit.take(raw.head_pair)
+        ref = LinkPairRef(raw.head_pair, raw.bell_index, raw.goodness, raw.create_time_ps)
+        self._on_ready(circuit, circuit.e2e, circuit.e2e.add(Candidate.raw(ref, half.slot)),
+                       now_ps)  # fmt: skip
 
     # --- tail end: assembly, delivery, endings --------------------------------------------
 
@@ -496,18 +734,35 @@ class Qnp:
             circuit.effects.append(SendPeer(circuit.upstream, QnpDiscard(cid, last)))
             return
         half = circuit.take(last)
+        head_pair = segment.left.entanglement_id
+        if circuit.e2e is None:
+            self._deliver_at_tail(circuit, half.slot, head_pair, segment.frame, segment.goodness,
+                                  segment.newest_ps)  # fmt: skip
+            return
+        raw = QnpRawPair(cid, head_pair, segment.frame, segment.goodness, segment.oldest_ps)
+        circuit.effects.append(SendPeer(cid.head, raw))
+        ref = LinkPairRef(head_pair, segment.frame, segment.goodness, segment.oldest_ps)
+        self._on_ready(circuit, circuit.e2e, circuit.e2e.add(Candidate.raw(ref, half.slot)),
+                       now_ps)  # fmt: skip
+
+    def _deliver_at_tail(
+        self, circuit: Circuit, slot: int, head_pair: EntanglementId, frame: int,
+        goodness: float, create_time_ps: int,
+    ) -> None:  # fmt: skip
+        """Deliver an end-to-end pair at the tail and tell the head which one it is."""
+        if not circuit.running:  # the circuit ended meanwhile: the half is not needed
+            circuit.effects.append(SendDown(ReleaseRequest(slot)))
+            return
+        cid = circuit.cid
         sequence = circuit.delivered
         circuit.delivered += 1
         ok = NetworkOkIndication(
-            NetworkEntanglementId(cid.head, cid.request_id, sequence), cid.head, half.slot,
-            segment.frame, segment.goodness, segment.newest_ps, circuit.path, circuit.purpose_id,
+            NetworkEntanglementId(cid.head, cid.request_id, sequence), cid.head, slot,
+            frame, goodness, create_time_ps, circuit.path, circuit.purpose_id,
         )  # fmt: skip
-        notice = QnpDelivered(
-            cid, sequence, segment.left.entanglement_id, segment.frame, segment.goodness,
-            segment.newest_ps,
-        )  # fmt: skip
-        data = {**circuit.trace_data(), "sequence": sequence, "bell_index": segment.frame,
-                "goodness": segment.goodness, "slot": half.slot}  # fmt: skip
+        notice = QnpDelivered(cid, sequence, head_pair, frame, goodness, create_time_ps)
+        data = {**circuit.trace_data(), "sequence": sequence, "bell_index": frame,
+                "goodness": goodness, "slot": slot}  # fmt: skip
         circuit.effects += [
             Trace(TraceRecord("qnp-deliver", data)),
             Indicate(ok),
@@ -551,24 +806,28 @@ class Qnp:
             raise PeerProtocolError(f"{self.name}: delivery notice for {circuit.cid}, not head")
         if pdu.head_pair in circuit.dead:
             raise PeerProtocolError(f"{self.name}: delivery of discarded pair {pdu.head_pair}")
-        if pdu.head_pair in circuit.halves:
+        held = circuit.e2e_ready if circuit.e2e is not None else circuit.halves
+        if pdu.head_pair in held:
             self._deliver_at_head(circuit, pdu, now_ps)
             self._replenish(circuit, now_ps)
-        else:  # our link OK is still on its way
+        else:  # our link OK (or the end of our purification round) is still on its way
             circuit.pending[pdu.head_pair] = pdu
         return self._finish(circuit)
 
     def _deliver_at_head(self, circuit: Circuit, pdu: QnpDelivered, now_ps: int) -> None:
-        half = circuit.take(pdu.head_pair)
+        if circuit.e2e is not None:
+            slot = circuit.e2e_ready.pop(pdu.head_pair).slot
+        else:
+            slot = circuit.take(pdu.head_pair).slot
         circuit.delivered += 1
         cid = circuit.cid
         ok = NetworkOkIndication(
             NetworkEntanglementId(cid.head, cid.request_id, pdu.sequence), circuit.path[-1],
-            half.slot, pdu.bell_index, pdu.goodness, pdu.create_time_ps, circuit.path,
+            slot, pdu.bell_index, pdu.goodness, pdu.create_time_ps, circuit.path,
             circuit.purpose_id,
         )  # fmt: skip
         data = {**circuit.trace_data(), "sequence": pdu.sequence, "bell_index": pdu.bell_index,
-                "slot": half.slot}  # fmt: skip
+                "slot": slot}  # fmt: skip
         circuit.effects += [Trace(TraceRecord("qnp-deliver", data)), Indicate(ok)]
         if circuit.running and circuit.delivered == circuit.number:
             circuit.end("", "", circuit.number)
@@ -660,8 +919,8 @@ PLUGIN = PluginSpec(
     name="qnp",
     layer=LayerName.NETWORK,
     description="QNP-like virtual circuits (Kozlowski et al. 2020): hop-by-hop set-up, "
-    "per-hop fidelity split, swap-ASAP repeaters, Pauli frames tracked to both ends, "
-    "per-link and end-to-end cutoffs.",
+    "per-hop fidelity split, swap-ASAP or nested repeaters, DEJMPS/BBPSSW purification per "
+    "link or end to end, Pauli frames tracked to both ends, per-link and end-to-end cutoffs.",
     config_model=QnpConfig,
     factory=create_qnp,
 )

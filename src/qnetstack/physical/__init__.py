@@ -11,6 +11,8 @@ from qnetstack.physical.primitives import (
     GenerateRequest,
     PairReadyIndication,
     PhysicalRequest,
+    PurifyConfirm,
+    PurifyRequest,
     SwapConfirm,
     SwapRequest,
 )
@@ -37,6 +39,8 @@ __all__ = [
     "PairStore",
     "PhysicalPlatform",
     "PhysicalRequest",
+    "PurifyConfirm",
+    "PurifyRequest",
     "SampledStation",
     "Station",
     "SwapConfirm",

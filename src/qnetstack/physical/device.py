@@ -35,9 +35,12 @@ from qnetstack.physical.primitives import (
     MoveFailure,
     MoveRequest,
     PairReadyIndication,
+    PurifyConfirm,
+    PurifyRequest,
     SwapConfirm,
     SwapRequest,
 )
+from qnetstack.physical.purify import check_protocol
 from qnetstack.physical.qstore import PairStore
 from qnetstack.quantum import Basis
 from qnetstack.service import (
@@ -160,6 +163,10 @@ class MemoryDevice:
                     slot_1, slot_2, now_ps, gate_depolar_prob=gate, readout_flip_prob=readout
                 )
                 return [Indicate(SwapConfirm(slot_1, slot_2, outcome))]
+            case PurifyRequest(keep_slot, sacrifice_slot):
+                gate, readout = self.swap_noise
+                outcome = self._purify(primitive, now_ps, gate, readout)
+                return [Indicate(PurifyConfirm(keep_slot, sacrifice_slot, outcome))]
         raise LocalProtocolError(f"{self.name}: physical layer cannot handle {primitive!r}")
 
     def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
@@ -229,6 +236,32 @@ class MemoryDevice:
             del self._held[slot]
             self._release_slot(slot)
         return reported
+
+    def _purify(
+        self, request: PurifyRequest, now_ps: int, gate_depolar_prob: float, readout: float
+    ) -> int:
+        """This node's part of a purification round; frees the sacrificed slot; its bit."""
+        keep_slot, sacrifice_slot = request.keep_slot, request.sacrifice_slot
+        if keep_slot == sacrifice_slot:
+            raise LocalProtocolError(f"{self.name}: cannot purify slot {keep_slot} with itself")
+        try:
+            protocol = check_protocol(request.protocol)
+            bit = self.store.purify_local(
+                self.name,
+                self.held(keep_slot),
+                self.held(sacrifice_slot),
+                protocol,
+                (request.keep_frame, request.sacrifice_frame),
+                now_ps,
+                self.rng,
+                gate_depolar_prob=gate_depolar_prob,
+                readout_flip_prob=readout,
+            )
+        except ValueError as exc:
+            raise LocalProtocolError(f"{self.name}: {request!r}: {exc}") from None
+        del self._held[sacrifice_slot]  # measured: the store ends the pair with the round
+        self._release_slot(sacrifice_slot)
+        return bit
 
     def _measure_at_emission(
         self, pair_id: int, qubit_index: int, basis: Basis, emitted_ps: int

@@ -28,6 +28,8 @@ __all__ = [
     "MoveRequest",
     "PairReadyIndication",
     "PhysicalRequest",
+    "PurifyConfirm",
+    "PurifyRequest",
     "SwapConfirm",
     "SwapRequest",
 ]
@@ -110,8 +112,35 @@ class SwapRequest(Primitive):
     slot_2: int
 
 
+@dataclass(frozen=True, slots=True)
+class PurifyRequest(Primitive):
+    """This node's part of one purification round on the pairs in ``keep_slot`` and
+    ``sacrifice_slot`` (both shared with the same remote node).
+
+    The node corrects both pairs' announced Bell states to Φ⁺ in software (``keep_frame``,
+    ``sacrifice_frame``; both ends pass the same values), applies the protocol's local
+    operations (DEJMPS: a basis rotation; both: a CNOT from the kept half to the sacrificed
+    half) and measures the sacrificed half in Z; that slot is freed, the kept half stays in
+    ``keep_slot``. The answer, :class:`PurifyConfirm`, carries this node's bit as read: the two
+    nodes exchange their bits, and the round succeeded when they are equal (see
+    :mod:`qnetstack.physical.purify`; after success the kept pair is in Φ⁺).
+    """
+
+    keep_slot: int
+    sacrifice_slot: int
+    protocol: str
+    keep_frame: int
+    sacrifice_frame: int
+
+
 PhysicalRequest = (
-    GenerateRequest | AbortRequest | FreeRequest | MeasureRequest | MoveRequest | SwapRequest
+    GenerateRequest
+    | AbortRequest
+    | FreeRequest
+    | MeasureRequest
+    | MoveRequest
+    | SwapRequest
+    | PurifyRequest
 )
 """Every primitive the physical layer accepts from above."""
 
@@ -196,4 +225,13 @@ class SwapConfirm(Primitive):
 
     slot_1: int
     slot_2: int
+    outcome: int
+
+
+@dataclass(frozen=True, slots=True)
+class PurifyConfirm(Primitive):
+    """This node's part of a :class:`PurifyRequest` is done; ``outcome`` is its bit as read."""
+
+    keep_slot: int
+    sacrifice_slot: int
     outcome: int

@@ -22,6 +22,7 @@ from qnetstack.physical.purify import (
     PurifyOutcome,
     PurifyProtocol,
     check_protocol,
+    correct_frame,
     declared_success_probability,
     failure_state,
     success_round,
@@ -71,13 +72,14 @@ class _Entry:
 class PairStore:
     """Holds pair states, ages them lazily and hands out pair identifiers."""
 
-    __slots__ = ("_aliases", "_entries", "_next_id", "formalism")
+    __slots__ = ("_aliases", "_entries", "_next_id", "_pending", "formalism")
 
     def __init__(self, formalism: Formalism = Formalism.DM) -> None:
         self.formalism = Formalism(formalism)
         self._entries: dict[int, _Entry] = {}
         self._next_id = 0
         self._aliases: dict[tuple[int, int], tuple[int, int]] = {}
+        self._pending: dict[tuple[int, int], _PendingRound] = {}  # (keep, sacrifice) -> 1st side
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -298,6 +300,7 @@ class PairStore:
         *,
         gate_depolar_prob: float = 0.0,
         readout_flip_prob: float = 0.0,
+        keep_on_failure: bool = False,
     ) -> PurifyOutcome:
         """One round of DEJMPS or BBPSSW on two pairs joining the same two nodes.
 
@@ -314,11 +317,14 @@ class PairStore:
             gate_depolar_prob: Depolarising of the bilateral CNOTs, applied to all four qubits
                 before the round.
             readout_flip_prob: Probability that each of the two measured bits is misread.
+            keep_on_failure: On declared failure, leave the kept pair in the store in its true
+                post-round state (the nodes still hold its halves and free them when they
+                learn the result) instead of deleting it.
 
         Returns:
             The outcome. On declared success the kept pair keeps its id and holds the round's
-            output state (clock ``now_ps``); otherwise it is deleted. The sacrificed pair is
-            always deleted.
+            output state (clock ``now_ps``); otherwise it is deleted (or kept, see
+            ``keep_on_failure``). The sacrificed pair is always deleted.
 
         Raises:
             ValueError: For an unknown protocol, twice the same pair, a half already discarded,
@@ -356,13 +362,104 @@ class PairStore:
         del self._entries[ps]
         p_declared = declared_success_probability(p_true, readout_flip_prob)
         if not declared or kept is None:
-            del self._entries[pk]
+            if not keep_on_failure:
+                del self._entries[pk]
+                return PurifyOutcome(False, p_declared, None)
+            after = (
+                kept if true_success else failure_state(s_keep, s_sac, protocol, gate_depolar_prob)
+            )
+            if after is None:  # the failure was impossible: declared only by misreading
+                after = self.werner(0.25, 0)
+            if isinstance(after, DensityMatrix) and qk == 1:
+                after = after.permute((1, 0))
+            ek.state = after
+            ek.updated_ps = [now_ps, now_ps]
             return PurifyOutcome(False, p_declared, None)
         if isinstance(kept, DensityMatrix) and qk == 1:
             kept = kept.permute((1, 0))
         ek.state = kept
         ek.updated_ps = [now_ps, now_ps]
         return PurifyOutcome(True, p_declared, pk)
+
+    def purify_local(
+        self,
+        node: str,
+        keep: tuple[int, int],
+        sacrifice: tuple[int, int],
+        protocol: PurifyProtocol,
+        frames: tuple[int, int],
+        now_ps: int,
+        rng: np.random.Generator,
+        *,
+        gate_depolar_prob: float = 0.0,
+        readout_flip_prob: float = 0.0,
+    ) -> int:
+        """One node's part of a purification round; returns the bit this node reads.
+
+        Each node calls this when its hardware runs its half of the round (the two calls may be
+        a classical message apart). The first call only draws the first node's bit, uniformly:
+        a Bell-diagonal pair's halves are maximally mixed, so either node's bit alone is a fair
+        coin whatever the state. The second call runs the whole round on the ground truth with
+        :meth:`purify` — both pairs aged to this second time, the frames corrected to Φ⁺
+        first (:func:`~qnetstack.physical.purify.correct_frame`), gate noise the mean of the
+        two nodes' — and returns the bit that makes the two bits equal exactly when the round
+        is declared a success. On failure the kept pair stays (in its post-round state) until
+        both nodes free their halves.
+
+        Args:
+            node: The calling node (must hold both halves).
+            keep: ``(pair_id, qubit_index)`` of this node's half of the kept pair.
+            sacrifice: This node's half of the sacrificed pair.
+            protocol: ``'dejmps'`` or ``'bbpssw'``.
+            frames: Announced Bell indices of the kept and the sacrificed pair (equal at both
+                ends).
+            now_ps: Time of this node's operations.
+            rng: This node's stream.
+            gate_depolar_prob: This node's CNOT depolarising.
+            readout_flip_prob: This node's per-bit readout error.
+
+        Raises:
+            ValueError: For halves this node does not hold, pairs that do not join the same two
+                nodes, or a second call that disagrees with the first (same node, protocol or
+                frames).
+        """
+        protocol = check_protocol(protocol)
+        (pk, qk), (ps, qs) = self.resolve(*keep), self.resolve(*sacrifice)
+        if pk == ps:
+            raise ValueError(f"cannot purify pair {pk} with itself")
+        ek, es = self._get(pk), self._get(ps)
+        if ek.holders[qk] != node or es.holders[qs] != node:
+            raise ValueError(f"{node} does not hold the given halves of pairs {pk} and {ps}")
+        first = self._pending.pop((pk, ps), None)
+        if first is None:
+            bit = int(rng.integers(2))
+            self._pending[(pk, ps)] = _PendingRound(
+                node, bit, protocol, frames, gate_depolar_prob, readout_flip_prob
+            )
+            return bit
+        if first.node == node:
+            self._pending[(pk, ps)] = first
+            raise ValueError(f"{node} already ran its part of the round on pairs {pk}, {ps}")
+        if (first.protocol, first.frames) != (protocol, frames):
+            raise ValueError(
+                f"the two nodes disagree on the round: {first.node} ran {first.protocol} with "
+                f"frames {first.frames}, {node} runs {protocol} with frames {frames}"
+            )
+        for (pair, qubit), label in zip(((pk, qk), (ps, qs)), frames, strict=True):
+            if label:
+                correct_frame(self, (pair, qubit), label, now_ps)
+        flip = _combined_flip(first.readout_flip_prob, readout_flip_prob)
+        outcome = self.purify(
+            (pk, qk),
+            (ps, qs),
+            protocol,
+            now_ps,
+            rng,
+            gate_depolar_prob=(first.gate_depolar_prob + gate_depolar_prob) / 2,
+            readout_flip_prob=flip,
+            keep_on_failure=True,
+        )
+        return first.bit if outcome.success else 1 - first.bit
 
     def holders(self, pair_id: int) -> tuple[str, str]:
         """The nodes holding qubit 0 and qubit 1."""
@@ -374,15 +471,50 @@ class PairStore:
         entry = self._entries.get(pair_id)
         if entry is None:
             return
+        if self._pending:
+            self._abandon_rounds(pair_id)
         entry.alive[qubit_index] = False
         if not any(entry.alive):
             del self._entries[pair_id]
+
+    def _abandon_rounds(self, pair_id: int) -> None:
+        """A half of ``pair_id`` is freed before the second node ran its part of a round: the
+        round never completes; the first node already measured its sacrificed half."""
+        for key in [key for key in self._pending if pair_id in key]:
+            first = self._pending.pop(key)
+            sacrificed = self._entries.get(key[1])
+            if sacrificed is not None and first.node in sacrificed.holders:
+                index = sacrificed.holders.index(first.node)
+                sacrificed.alive[index] = False
+                if not any(sacrificed.alive):
+                    del self._entries[key[1]]
 
     def _get(self, pair_id: int) -> _Entry:
         try:
             return self._entries[pair_id]
         except KeyError:
             raise KeyError(f"pair {pair_id} is not in the store (discarded?)") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _PendingRound:
+    """The first node's part of a purification round, waiting for the second node's."""
+
+    node: str
+    bit: int
+    protocol: PurifyProtocol
+    frames: tuple[int, int]
+    gate_depolar_prob: float
+    readout_flip_prob: float
+
+
+def _combined_flip(q1: float, q2: float) -> float:
+    """Per-bit flip probability that gives the same decision errors as bits misread with
+    probabilities ``q1`` and ``q2``: :meth:`PairStore.purify` misreads each of its two bits
+    with one probability q, and only an odd number of flips matters, so q solves
+    2q(1 − q) = q1(1 − q2) + q2(1 − q1)."""
+    odd = q1 * (1.0 - q2) + q2 * (1.0 - q1)
+    return (1.0 - math.sqrt(max(0.0, 1.0 - 2.0 * odd))) / 2.0
 
 
 def _as_dm(state: PairState) -> DensityMatrix:

@@ -164,27 +164,39 @@ def _check_repeater_memory(
     scenario: Scenario, registry: PluginRegistry, configs: dict[str, BaseModel]
 ) -> list[ScenarioIssue]:
     """With a network layer, a node with two or more links may be a repeater, and swapping
-    needs a half towards each side: a platform that holds fewer than two would stall."""
+    needs a half towards each side: a platform that holds fewer than two would stall. A
+    purification recurrence of N rounds needs N + 1 halves at once at each end it runs at
+    (plus one towards the other side at a repeater, for link purification)."""
     config = configs.get("platform")
     if scenario.network is None or config is None:
         return []
     platform = registry.get(LayerName.PHYSICAL, scenario.platform.plugin).factory
     halves = platform.halves_per_node(config) if hasattr(platform, "halves_per_node") else None
-    if halves is None or halves >= 2:
+    if halves is None:
         return []
+    need_end, need_repeater, why = 1, 2, "to swap"
+    purification = getattr(configs.get("network"), "purification", None)
+    if purification is not None:
+        rounds = purification.rounds if purification.policy == "rounds" else purification.max_rounds
+        need_end = rounds + 1
+        need_repeater = rounds + 2 if purification.scope == "link" else 2
+        why = f"to swap and purify ({rounds} rounds, {purification.scope} scope)"
     degree: dict[str, int] = {}
     for link in scenario.links:
         for end in link.nodes:
             degree[end] = degree.get(end, 0) + 1
-    repeaters = sorted(name for name, d in degree.items() if d >= 2)
-    if not repeaters:
+    short = sorted(
+        name for name, d in degree.items() if halves < (need_repeater if d >= 2 else need_end)
+    )
+    if not short:
         return []
+    need = max(need_repeater if degree[name] >= 2 else need_end for name in short)
     return [
         ScenarioIssue(
             "platform",
-            f"each node holds {halves} pair half; repeaters ({', '.join(repeaters[:3])}"
-            f"{', …' if len(repeaters) > 3 else ''}) need at least 2 to swap "
-            "(allowed: memory_slots >= 2, or carbon.count >= 1 on NV)",
+            f"each node holds {halves} pair {'half' if halves == 1 else 'halves'}; nodes "
+            f"({', '.join(short[:3])}{', …' if len(short) > 3 else ''}) need at least {need} "
+            f"{why} (allowed: memory_slots >= {need}, or carbon.count >= {need - 1} on NV)",
         )
     ]
 

@@ -64,7 +64,8 @@ def test_config_is_frozen_forbids_extra_fields_and_documents_every_field():
     with pytest.raises(pydantic.ValidationError):
         QnpConfig(cutof_s=1.0)  # type: ignore[call-arg]
     with pytest.raises(pydantic.ValidationError):
-        QnpConfig(swap_policy="nested")  # type: ignore[arg-type]
+        QnpConfig(swap_policy="doubling")  # type: ignore[arg-type]
+    assert QnpConfig(swap_policy="nested").swap_policy == "nested"
     with pytest.raises(pydantic.ValidationError):
         config.cutoff_s = 2.0  # type: ignore[misc]
     assert all(field.description for field in QnpConfig.model_fields.values())

@@ -8,7 +8,7 @@ from helpers_qnp import QnpNet, chain_context
 from qnetstack.linklayer.primitives import CreateRequest, ErrorCode
 from qnetstack.network import qnp as qnp_module
 from qnetstack.network.config import QnpConfig
-from qnetstack.network.messages import QnpDiscard, QnpSetup, QnpSwapRecord
+from qnetstack.network.messages import QnpConsumed, QnpDiscard, QnpSetup, QnpSwapRecord
 from qnetstack.network.primitives import NetworkErrorCode, NetworkOkIndication
 from qnetstack.network.qnp import PLUGIN, CircuitState, Qnp
 from qnetstack.service import Layer, LayerName, LocalProtocolError
@@ -95,7 +95,8 @@ def test_swap_happens_when_both_halves_are_present():
     assert "qnp-swap" not in net.nodes["b"].kinds()  # only the upstream half
     net.generate("b", link_request(net, "b"), 3)
     assert "qnp-swap" in net.nodes["b"].kinds()
-    [(src, dst, record)] = net.wire
+    [(src, dst, consumed), (src, dst, record)] = net.wire
+    assert isinstance(consumed, QnpConsumed)  # flow control: b's half of hop a–b is gone
     assert (src, dst) == ("b", "c")
     assert isinstance(record, QnpSwapRecord)
     assert (record.left.bell_index, record.right.bell_index, record.outcome) == (1, 3, 2)
@@ -323,7 +324,8 @@ def test_cutoff_discards_at_both_ends_of_the_link():
     assert (due, node) == (1_000_000, "b")
     net.fire(node, key)
     assert "qnp-cutoff" in net.nodes["b"].kinds()
-    [(src, dst, discard)] = net.wire
+    [(_, _, consumed), (src, dst, discard)] = net.wire
+    assert consumed == QnpConsumed(discard.circuit, ent)
     assert (src, dst, discard) == ("b", "a", QnpDiscard(discard.circuit, ent))
     net.pump()
     assert "qnp-discard" in net.nodes["a"].kinds()

@@ -196,3 +196,27 @@ def test_noisy_readout_statistics():
     ones = sum(noisy_readout(1, 0.95, 0.995, rng) == 1 for _ in range(n)) / n
     assert zeros == pytest.approx(0.95, abs=4 * math.sqrt(0.95 * 0.05 / n))
     assert ones == pytest.approx(0.995, abs=4 * math.sqrt(0.995 * 0.005 / n))
+
+
+def test_purification_takes_two_ec_gates_and_a_readout_and_frees_the_sacrificed_slot():
+    """The NV node's part of a purification round: the sacrificed carbon is measured (its slot
+    freed at once), the confirm comes after 2 E–C gates + 1 readout with this node's bit."""
+    from qnetstack.physical.primitives import MoveRequest, PurifyConfirm, PurifyRequest
+
+    dev, store = nv_device()
+    herald_pair(dev, store, tag=1)
+    timer_key, delay = timer(dev.from_above(MoveRequest(0), 2_000))
+    dev.on_timer(timer_key, 2_000 + delay)
+    herald_pair(dev, store, tag=2, now_ps=10_000_000)
+    keep_slot, [sacrifice_slot] = 0, [s for s in dev.occupied if s != 0]
+    effects = dev.from_above(PurifyRequest(keep_slot, sacrifice_slot, "dejmps", 0, 0), 20_000_000)
+    key, delay = timer(effects)
+    cfg = dev.config
+    expected_us = 2 * cfg.ec_gate.duration_us + cfg.electron.readout_duration_us
+    assert delay == round(expected_us * 1e6)
+    assert sacrifice_slot not in dev.occupied
+    assert keep_slot in dev.occupied
+    confirm = indicated(dev.on_timer(key, 20_000_000 + delay))
+    assert isinstance(confirm, PurifyConfirm)
+    assert (confirm.keep_slot, confirm.sacrifice_slot) == (keep_slot, sacrifice_slot)
+    assert confirm.outcome in (0, 1)

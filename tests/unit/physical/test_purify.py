@@ -222,3 +222,75 @@ def test_frame_helpers() -> None:
             correct_frame(store, (pair, 0), label, 0)
             assert store.fidelity(pair, 0, 0) == pytest.approx(0.9, abs=1e-12)
     assert PurifyOutcome(True, 0.5, 3).kept_pair == 3
+
+
+# --- the two-sided round: purify_local ---------------------------------------------------
+
+
+def _two_sided(store: PairStore, rng: np.random.Generator, frames=(2, 3), protocol="dejmps"):
+    keep = _add(store, store.werner(0.8, frames[0]))
+    sacrifice = _add(store, store.werner(0.8, frames[1]), ("b", "a"))
+    bit_a = store.purify_local("a", (keep, 0), (sacrifice, 1), protocol, frames, 0, rng)
+    bit_b = store.purify_local("b", (keep, 1), (sacrifice, 0), protocol, frames, 0, rng)
+    return keep, bit_a == bit_b
+
+
+@pytest.mark.parametrize("formalism", _FORMALISMS)
+@pytest.mark.parametrize("protocol", ["dejmps", "bbpssw"])
+def test_two_sided_round_matches_the_joint_round(formalism: str, protocol: str) -> None:
+    """Equal bits exactly when the joint round succeeds: frequency = F9's p for F = 0.8
+    (0.768889, 3σ), and the kept pair is the F8/F9 output around Φ⁺ (frames corrected)."""
+    store, rng = PairStore(Formalism(formalism)), np.random.default_rng(5)
+    runs = 4000 if formalism == "bell_diagonal" else 800
+    successes = 0
+    for _ in range(runs):
+        keep, success = _two_sided(store, rng, protocol=protocol)
+        if success:
+            successes += 1
+            assert store.fidelity(keep, 0, 0) == pytest.approx(0.838150289017341, abs=1e-9)
+        store.discard(keep, 0)
+        store.discard(keep, 1)
+    p = 0.8**2 + 2 * 0.8 * 0.2 / 3 + 5 * (0.2 / 3) ** 2
+    assert abs(successes / runs - p) < 3 * np.sqrt(p * (1 - p) / runs)
+    assert len(store) == 0  # both pairs gone once the halves are freed
+
+
+def test_first_bits_are_fair_coins_and_failed_kept_pairs_stay_until_freed() -> None:
+    store, rng = PairStore(Formalism.BELL_DIAGONAL), np.random.default_rng(1)
+    first_bits, kept_after_failure = [], 0
+    for _ in range(2000):
+        keep = _add(store, store.werner(0.6, 0))
+        sacrifice = _add(store, store.werner(0.6, 0))
+        first_bits.append(
+            store.purify_local("a", (keep, 0), (sacrifice, 0), "dejmps", (0, 0), 0, rng)
+        )
+        bit_b = store.purify_local("b", (keep, 1), (sacrifice, 1), "dejmps", (0, 0), 0, rng)
+        kept_after_failure += bit_b != first_bits[-1] and keep in store
+        assert sacrifice not in store
+        store.discard(keep, 0)
+        store.discard(keep, 1)
+    assert abs(np.mean(first_bits) - 0.5) < 3 * 0.5 / np.sqrt(2000)
+    assert kept_after_failure > 0
+
+
+def test_round_is_abandoned_when_the_second_node_frees_a_half_first() -> None:
+    store, rng = PairStore(Formalism.BELL_DIAGONAL), np.random.default_rng(1)
+    keep, sacrifice = _add(store, store.werner(0.9, 0)), _add(store, store.werner(0.9, 0))
+    store.purify_local("a", (keep, 0), (sacrifice, 0), "bbpssw", (0, 0), 0, rng)
+    store.discard(sacrifice, 1)  # b frees its sacrificed half (a teardown reached it first)
+    assert sacrifice not in store  # a's half was measured: nothing of the pair is left
+    store.discard(keep, 1)
+    store.discard(keep, 0)
+    assert len(store) == 0
+
+
+def test_two_sided_round_refuses_inconsistent_calls() -> None:
+    store, rng = PairStore(Formalism.BELL_DIAGONAL), np.random.default_rng(1)
+    keep, sacrifice = _add(store, store.werner(0.9, 0)), _add(store, store.werner(0.9, 0))
+    with pytest.raises(ValueError, match="does not hold"):
+        store.purify_local("a", (keep, 1), (sacrifice, 0), "dejmps", (0, 0), 0, rng)
+    store.purify_local("a", (keep, 0), (sacrifice, 0), "dejmps", (0, 0), 0, rng)
+    with pytest.raises(ValueError, match="already ran its part"):
+        store.purify_local("a", (keep, 0), (sacrifice, 0), "dejmps", (0, 0), 0, rng)
+    with pytest.raises(ValueError, match="disagree on the round"):
+        store.purify_local("b", (keep, 1), (sacrifice, 1), "dejmps", (0, 1), 0, rng)

@@ -189,6 +189,30 @@ def test_repeaters_that_cannot_hold_two_halves_are_refused(registry):
     data["topology"] = {"kind": "chain", "nodes": 3, "spacing_km": 1.0}
     data["requests"] = [{"src": "n0", "dst": "n2", "pairs": 1}]
     [issue] = issues_of(data, registry)
-    assert issue.startswith("platform: each node holds 1 pair half; repeaters (n1) need")
+    assert issue.startswith("platform: each node holds 1 pair half; nodes (n1) need at least 2")
     data["platform"]["memory_slots"] = 2
     assert parse_scenario(data, registry).scenario.network is not None
+
+
+def test_purification_needs_memory_for_its_rounds(registry):
+    data = quickstart_data()
+    del data["nodes"], data["links"]
+    data["platform"]["memory_slots"] = 3
+    data["link_layer"] = {"plugin": "egp"}
+    data["network"] = {"plugin": "qnp", "purification": {"scope": "link", "rounds": 2}}
+    data["topology"] = {"kind": "chain", "nodes": 3, "spacing_km": 1.0}
+    data["requests"] = [{"src": "n0", "dst": "n2", "pairs": 1}]
+    [issue] = issues_of(data, registry)
+    assert issue.startswith("platform: each node holds 3 pair halves; nodes (n1) need at least 4")
+    assert "2 rounds, link scope" in issue
+    data["platform"]["memory_slots"] = 4
+    assert parse_scenario(data, registry).scenario.network is not None
+    data["network"]["purification"] = {"scope": "end_to_end", "rounds": 3}
+    assert parse_scenario(data, registry).scenario.network is not None  # 3 + 1 slots: enough
+    data["network"]["purification"] = {"scope": "end_to_end", "rounds": 4}
+    [issue] = issues_of(data, registry)
+    assert "nodes (n0, n2) need at least 5" in issue
+    data["network"]["purification"] = {"scope": "hop", "rounds": 0}
+    issues = issues_of(data, registry)
+    assert any(i.startswith("network.purification.scope:") for i in issues), issues
+    assert any(i.startswith("network.purification.rounds:") and "[1, 8]" in i for i in issues)

@@ -40,6 +40,8 @@ from qnetstack.physical.primitives import (
     MoveConfirm,
     MoveFailure,
     MoveRequest,
+    PurifyConfirm,
+    PurifyRequest,
     SwapConfirm,
     SwapRequest,
 )
@@ -119,6 +121,8 @@ class NVDevice(MemoryDevice):
                 return self._start_move(slot_from)
             case SwapRequest(slot_1, slot_2):
                 return self._start_swap(slot_1, slot_2, now_ps)
+            case PurifyRequest():
+                return self._start_purify(primitive, now_ps)
             case FreeRequest(slot) if slot in self._moving or slot in self._moving.values():
                 raise LocalProtocolError(f"{self.name}: slot {slot} is being moved")
         return super().from_above(primitive, now_ps)
@@ -131,6 +135,8 @@ class NVDevice(MemoryDevice):
                 return self._finish_move(slot_from, now_ps)
             case ("swapped", int(slot_1), int(slot_2), int(outcome)):
                 return [Indicate(SwapConfirm(slot_1, slot_2, outcome))]
+            case ("purified", int(keep_slot), int(sacrifice_slot), int(outcome)):
+                return [Indicate(PurifyConfirm(keep_slot, sacrifice_slot, outcome))]
         raise LocalProtocolError(f"{self.name}: unknown timer {key!r}")
 
     def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
@@ -206,6 +212,26 @@ class NVDevice(MemoryDevice):
         )
         duration_us = 2 * cfg.ec_gate.duration_us + 2 * electron.readout_duration_us
         return [StartTimer(("swapped", slot_1, slot_2, outcome), round(duration_us * 1e6))]
+
+    def _start_purify(self, request: PurifyRequest, now_ps: int) -> list[Effect]:
+        """This node's part of a purification round, like a Bell-state measurement: one E–C
+        gate (its depolarising on both qubits), the sacrificed qubit read out through the
+        electron (misread with the mean readout error). Duration: two E–C gates and one
+        electron readout."""
+        for slot in (request.keep_slot, request.sacrifice_slot):
+            if slot in self._moving or slot in self._moving.values():
+                raise LocalProtocolError(f"{self.name}: slot {slot} is being moved")
+        cfg = self.config
+        electron = cfg.electron
+        outcome = self._purify(
+            request,
+            now_ps,
+            cfg.ec_gate.depolar_prob_per_qubit,
+            1.0 - (electron.readout_f0 + electron.readout_f1) / 2,
+        )
+        duration_us = 2 * cfg.ec_gate.duration_us + electron.readout_duration_us
+        key = ("purified", request.keep_slot, request.sacrifice_slot, outcome)
+        return [StartTimer(key, round(duration_us * 1e6))]
 
     def _start_move(self, slot_from: int) -> list[Effect]:
         if slot_from not in self._held or slot_from in self._moving:
