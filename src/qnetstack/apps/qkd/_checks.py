@@ -28,6 +28,28 @@ def closed_unit(name: str, value: float) -> float:
     return number
 
 
+def interval(
+    name: str,
+    value: float,
+    low: float,
+    high: float,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """``value`` as a float in the interval from ``low`` to ``high`` (ends open as asked)."""
+    number = _real(name, value)
+    above = number > low if low_open else number >= low
+    below = number < high if high_open else number <= high
+    if not (above and below):
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        raise QkdParameterError(
+            f"{name} must be in the interval {left}{low:g}, {high:g}{right}, got {value!r}"
+        )
+    return number
+
+
 def positive(name: str, value: float) -> float:
     """``value`` as a finite float > 0."""
     number = _real(name, value)
