@@ -80,7 +80,7 @@ def bits(name: str, values: npt.ArrayLike) -> Bits:
     array = np.asarray(values)
     if array.ndim != 1:
         raise QkdParameterError(f"{name} must be a one-dimensional array, got shape {array.shape}")
-    if array.dtype == np.bool_:
+    if array.size == 0 or array.dtype == np.bool_:
         return array.astype(np.uint8)
     if not np.issubdtype(array.dtype, np.integer):
         raise QkdParameterError(f"{name} must be an integer array of 0s and 1s, got {array.dtype}")
@@ -92,6 +92,8 @@ def bits(name: str, values: npt.ArrayLike) -> Bits:
 def settings(name: str, values: npt.ArrayLike, n_settings: int) -> Bits:
     """``values`` as a one-dimensional uint8 array of setting indices in [0, n_settings)."""
     array = np.asarray(values)
+    if array.ndim == 1 and array.size == 0:
+        return array.astype(np.uint8)
     if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
         raise QkdParameterError(f"{name} must be a one-dimensional integer array")
     if array.size and (array.min() < 0 or array.max() >= n_settings):

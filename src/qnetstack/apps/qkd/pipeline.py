@@ -11,8 +11,9 @@ and performs, in order:
    it and the tolerance replaces λ in the key length, as in Tomamichel et al. (2012); without
    one the observed λ is used (the common practical choice; strictly the theorem wants the
    tolerance fixed before the run).
-2. **Early abort**: if the key-length bound is ≤ 0 even with no error-correction leakage, the
-   run stops before disclosing anything more.
+2. **Early abort**: if the key-length bound is ≤ 0 even for error correction at the Shannon
+   limit (leak = n·h(λ), λ the pooled sample error rate), the run stops before disclosing
+   anything more.
 3. **Error correction** by Cascade (:mod:`.cascade`) with the public generator's permutations and
    k₁ = 0.73/max(λ, 10⁻³) (the floor keeps blocks finite when the sample shows no error).
 4. **Verification** (:mod:`.verification`): Alice's generator picks a Toeplitz hash of
@@ -42,6 +43,7 @@ import numpy.typing as npt
 
 from qnetstack.apps.qkd import _checks
 from qnetstack.apps.qkd.cascade import CascadeResult, cascade
+from qnetstack.apps.qkd.entropy import binary_entropy
 from qnetstack.apps.qkd.errors import QkdParameterError
 from qnetstack.apps.qkd.estimation import ParameterEstimate, estimate_parameters
 from qnetstack.apps.qkd.finite_key import KeyBlock, SecretKeyLength, secret_key_length
@@ -224,14 +226,16 @@ def run_postprocessing(
             f"observed error rates {_rates(estimate)} exceed qber_tolerance {tolerance}",
         )
     blocks = _key_blocks(estimate, tolerance)
+    ideal_leak = math.ceil(len(key) * binary_entropy(min(0.5, estimate.qber)))
     optimistic = secret_key_length(
-        blocks, 0, params.eps_sec, params.eps_cor, params.preparation_quality
+        blocks, ideal_leak, params.eps_sec, params.eps_cor, params.preparation_quality
     )
     if optimistic.length == 0:
         run.terms = optimistic
         return run.fail(
             FailureReason.NO_SECRET_KEY,
-            f"key-length bound {optimistic.bound_bits:.1f} bits before error correction",
+            f"key-length bound {optimistic.bound_bits:.1f} bits even with error correction "
+            f"at the Shannon limit ({ideal_leak} bits)",
         )
     ec_qber = max(estimate.qber, MIN_CASCADE_QBER)
     run.cascade = cascade(key.alice, key.bob, ec_qber, rngs.public, passes=params.cascade_passes)
