@@ -356,10 +356,14 @@ def max_distance_km(
 def plob_bound(transmittance: npt.ArrayLike) -> FloatArray:
     """−log₂(1 − η) secret bits per channel use (Pirandola et al. 2017), element-wise.
 
+    Returns:
+        The bound; ``inf`` where η = 1 (a lossless channel has unbounded capacity).
+
     Raises:
-        QkdParameterError: If a transmittance is outside [0, 1).
+        QkdParameterError: If a transmittance is outside [0, 1].
     """
     eta = np.asarray(transmittance, dtype=np.float64)
-    if not np.all(np.isfinite(eta)) or np.any(eta < 0) or np.any(eta >= 1):
-        raise QkdParameterError("transmittance must be in the interval [0, 1)")
-    return np.asarray(-np.log1p(-eta) / math.log(2.0))
+    if not np.all(np.isfinite(eta)) or np.any(eta < 0) or np.any(eta > 1):
+        raise QkdParameterError("transmittance must be in the interval [0, 1]")
+    with np.errstate(divide="ignore"):
+        return np.asarray(-np.log1p(-eta) / math.log(2.0))

@@ -65,6 +65,7 @@ def plot_key_rate_vs_distance(
         ax.plot(grid, np.where(rate > 0, rate, np.nan), label=label)
     if plob_loss_db_per_km is not None:
         bound = plob_bound(channel_transmittance(grid, plob_loss_db_per_km))
+        bound = np.where(np.isfinite(bound), bound, np.nan)  # infinite at 0 km
         ax.plot(grid, bound, "k--", label=f"PLOB bound ({plob_loss_db_per_km:g} dB/km)")
     if crossover_km is not None:
         ax.axvline(
