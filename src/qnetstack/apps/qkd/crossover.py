@@ -6,7 +6,8 @@ array) or as arrays sampled on a common distance grid, finds the first grid inte
 the repeater goes from behind to ahead, and refines the crossing inside it: by bisection when
 the curves are callables, by interpolation of log₁₀(repeater/direct) when they are arrays
 (key rates fall exponentially with distance, so the log ratio is close to linear). A rate ≤ 0
-counts as "no key": the repeater is ahead where it has a key and the direct link has none.
+counts as "no key": the repeater is ahead where it has a key and the direct link has none. A
+rate of +inf (the PLOB bound at zero loss) is allowed and simply wins.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ def _evaluate(curve: RateCurve, distances: FloatArray, name: str) -> FloatArray:
         raise QkdParameterError(
             f"{name} must give one rate per distance ({distances.size}), got shape {values.shape}"
         )
-    if not np.all(np.isfinite(values)):
-        raise QkdParameterError(f"{name} must give finite key rates")
+    if np.any(np.isnan(values)) or np.any(values == -np.inf):
+        raise QkdParameterError(f"{name} must give key rates that are numbers (+inf allowed)")
     return values
 
 

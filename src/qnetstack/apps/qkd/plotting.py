@@ -73,7 +73,7 @@ def plot_key_rate_vs_distance(
         )
     ax.set_yscale("log")
     ax.set_xlabel("distance (km)")
-    ax.set_ylabel("secret key bits per pulse")
+    ax.set_ylabel("secret key bits per pulse (PLOB: per channel use)")
     ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize="small")
