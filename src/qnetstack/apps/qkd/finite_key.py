@@ -12,7 +12,9 @@ hash of ⌈log₂(1/ε_cor)⌉ bits is ε_cor-correct and ε_sec-secret if
     μ = √( (n + k)/(n k) · (k + 1)/k · ln(2/ε_sec) ),
 
 with q = −log₂ c the preparation quality (c the maximal overlap of the two bases; q = 1 for
-BB84/BBM92's Z and X) and h the binary entropy. h's argument is capped at ½.
+BB84/BBM92's Z and X) and h the binary entropy. h's argument is capped at ½. (This is the form
+of the published article; an arXiv version of the paper states the theorem with ln(4/ε_sec)
+and log₂(2/(ε_sec ε_cor)) instead, from a different split of the security budget.)
 
 Keys from both bases (our extension, stated so it can be checked). In symmetric BB84/BBM92 the
 key has bits of both bases: the n_Z key bits measured in Z have their phase errors bounded by
