@@ -171,7 +171,28 @@ class NVPlatform(PhysicalPlatform[NVConfig]):
         e = self.config.electron
         return MemoryModel(e.t1_s * _PS_PER_S, e.t2_s * _PS_PER_S)
 
+    def __init__(self, config: NVConfig, store: PairStore) -> None:
+        super().__init__(config, store)
+        # Links of the same shape (arm lengths) have the same physics: a chain or grid of
+        # equal links computes its herald models and fidelity predictions once, not per link.
+        self._models: dict[_Shape, tuple[HeraldModelResult, CachedLinkModel]] = {}
+        self._heralds: dict[_Shape, NVHerald] = {}
+
     def link_info(self, geometry: LinkGeometry) -> LinkInfo:
+        shape = _shape(geometry)
+        cached = self._models.get(shape)
+        if cached is None:
+            cached = self._models[shape] = self._link_model(geometry)
+        result, model = cached
+        return LinkInfo(
+            geometry=geometry,
+            success_probability=result.p_succ,
+            attempt_cycle_ps=self.config.attempt_duration_ps(geometry.arm_a_km, geometry.arm_b_km),
+            fresh_fidelity=result.fidelity,
+            model=model,
+        )
+
+    def _link_model(self, geometry: LinkGeometry) -> tuple[HeraldModelResult, CachedLinkModel]:
         result = herald_model(self.config, geometry)
 
         def physics(alpha: float | None) -> tuple[float, list[tuple[int, float, DensityMatrix]]]:
@@ -195,13 +216,7 @@ class NVPlatform(PhysicalPlatform[NVConfig]):
             tunable_alpha=self.config.protocol == "single_click",
             move=move,
         )
-        return LinkInfo(
-            geometry=geometry,
-            success_probability=result.p_succ,
-            attempt_cycle_ps=self.config.attempt_duration_ps(geometry.arm_a_km, geometry.arm_b_km),
-            fresh_fidelity=result.fidelity,
-            model=model,
-        )
+        return result, model
 
     def create_node(
         self, name: str, stations: dict[str, LinkInfo], rng: np.random.Generator
@@ -209,11 +224,22 @@ class NVPlatform(PhysicalPlatform[NVConfig]):
         return NVDevice(name, stations, self.store, self.config, rng)
 
     def create_station(self, info: LinkInfo, rng: np.random.Generator) -> Layer:
-        herald = NVHerald(self.config, info.geometry, self.store)
+        shape = _shape(info.geometry)
+        herald = self._heralds.get(shape)
+        if herald is None:  # stateless apart from its cache of α models: shared by shape
+            herald = self._heralds[shape] = NVHerald(self.config, info.geometry, self.store)
         emission_ps = round(self.config.emission_delay_us * 1e6)
         memories = (self.electron_memory, self.electron_memory)
         station = SampledStation if self.config.mode == "sampled" else AttemptStation
         return station(info, herald, emission_ps, memories, self.store, rng)
+
+
+_Shape = tuple[float, float, int, int]
+
+
+def _shape(geometry: LinkGeometry) -> _Shape:
+    """What the link physics depends on: the arm lengths and delays (not the node names)."""
+    return (geometry.arm_a_km, geometry.arm_b_km, geometry.arm_a_delay_ps, geometry.arm_b_delay_ps)
 
 
 PLUGIN = PluginSpec(
