@@ -643,7 +643,7 @@ class Qnp:
             raise LocalProtocolError(f"{self.name}: purify confirm not asked for: {confirm!r}")
         cid, side = owner
         circuit = self.circuits.get(cid)
-        if circuit is None or not circuit.running:
+        if circuit is None:
             return []  # ended meanwhile: the kept half was released with the circuit
         channel = self._channel(circuit, side)
         self._on_ready(circuit, channel, channel.on_confirm(confirm.keep_slot, confirm.outcome),
@@ -654,8 +654,8 @@ class Qnp:
     def _on_purification_pdu(
         self, circuit: Circuit, src: str, pdu: PeerMessage, now_ps: int
     ) -> list[Effect]:
-        if not circuit.running:
-            return []
+        # A draining head still finishes its rounds: the tail may have delivered pairs that
+        # the head's half only becomes ready for when the follower's reply arrives.
         match pdu:
             case QnpPurify(scope=scope):
                 self._channel(circuit, "left" if scope == "link" else "e2e").on_instruction(pdu)
