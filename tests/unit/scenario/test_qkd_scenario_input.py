@@ -33,7 +33,9 @@ def issues_of(data, registry):
 def test_a_good_qkd_request_loads(registry):
     loaded = parse_scenario(scenario(qkd={"epsilon_sec": 1e-9}, chsh=True), registry)
     spec = loaded.scenario.requests[0]
-    assert spec.qkd is not None and spec.qkd.epsilon_sec == 1e-9 and spec.chsh
+    assert spec.qkd is not None
+    assert spec.qkd.epsilon_sec == 1e-9
+    assert spec.chsh
 
 
 def test_qkd_on_a_keep_request_is_refused(registry):
@@ -73,12 +75,14 @@ def test_out_of_range_parameters_name_the_field(registry, field, value, allowed)
 def test_unknown_qkd_field_lists_the_allowed_ones(registry):
     (issue,) = issues_of(scenario(qkd={"epsilon": 1e-9}), registry)
     assert issue.startswith("requests[0].qkd.epsilon: unknown field 'epsilon'; allowed fields: ")
-    assert "epsilon_sec" in issue and "sample_fraction" in issue
+    assert "epsilon_sec" in issue
+    assert "sample_fraction" in issue
 
 
 def test_unknown_protocol_is_refused(registry):
     (issue,) = issues_of(scenario(qkd={"protocol": "b92"}), registry)
-    assert issue.startswith("requests[0].qkd.protocol: ") and "'bbm92'" in issue
+    assert issue.startswith("requests[0].qkd.protocol: ")
+    assert "'bbm92'" in issue
 
 
 def test_cli_reports_bad_qkd_input_with_exit_code_2(tmp_path):
