@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import yaml
 from typer.testing import CliRunner
@@ -87,3 +89,20 @@ def test_cli_prints_the_qkd_and_chsh_tables(tmp_path):
     assert "CHSH (inferred from Z/X correlators)" in result.output
     sifted = json.loads(out.read_text(encoding="utf-8"))["requests"][0]["qkd"]["sifted_bits"]
     assert f"│ {sifted} " in result.output or f" {sifted} │" in result.output
+
+
+def test_same_seed_gives_the_same_key_in_a_fresh_process(registry, tmp_path):
+    # Loose ε so that 1500 pairs give a (short) key whose digest can be compared.
+    data = werner_link(1500, fidelity=0.995, epsilon_sec=0.01, epsilon_cor=0.01,
+                       sample_fraction=0.3)  # fmt: skip
+    here = run(data, registry)["requests"][0]["qkd"]
+    assert here["success"] is True
+    assert here["key_digest_alice"] == here["key_digest_bob"]
+    path = tmp_path / "qkd.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / "results.json"
+    command = [sys.executable, "-m", "qnetstack.cli", "run", str(path), "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    there = json.loads(out.read_text(encoding="utf-8"))["requests"][0]["qkd"]
+    assert there == here
