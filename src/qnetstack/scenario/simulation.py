@@ -329,7 +329,7 @@ class Simulation:
         both ends' records are kept too (source end = Alice), see :mod:`.measured`."""
         if ok.basis is None or other.basis is None or ok.outcome is None or other.outcome is None:
             return
-        if stats.records is not None and ok.basis in "ZX" and other.basis in "ZX":
+        if stats.records is not None and ok.basis in ("Z", "X") and other.basis in ("Z", "X"):
             mine, theirs = (ok.basis, ok.outcome), (other.basis, other.outcome)
             alice, bob = (mine, theirs) if other.node == stats.dst else (theirs, mine)
             stats.records.add(alice, bob, _CORRELATION[ok.basis][ok.bell_index])
