@@ -246,6 +246,38 @@ def _print_summary(results: dict[str, Any]) -> None:
             _fmt(measured, 5),
         )
     _out.print(links)
+    _print_measured_apps(results)
+
+
+def _print_measured_apps(results: dict[str, Any]) -> None:
+    """The QKD and CHSH tables of requests that asked for them."""
+    qkd = [req for req in results["requests"] if req.get("qkd")]
+    if qkd:
+        table = Table(title="QKD")
+        for column in ("request", "sifted bits", "QBER", "final key (bits)", "key rate (bit/s)",
+                       "status"):  # fmt: skip
+            table.add_column(column, justify="left" if column == "status" else "right")
+        for req in qkd:
+            entry = req["qkd"]
+            status = "ok, keys match" if entry["keys_match"] else f"no key: {entry['failure']}"
+            table.add_row(
+                str(req["id"]), str(entry["sifted_bits"]), _fmt(entry["qber"]),
+                str(entry["final_key_length"]), _fmt(entry["key_rate_bps"], 2), status,
+            )  # fmt: skip
+        _out.print(table)
+    chsh = [req for req in results["requests"] if req.get("chsh")]
+    if chsh:
+        table = Table(title="CHSH (inferred from Z/X correlators)")
+        for column in ("request", "S", "± std. error", "E_ZZ", "E_XX", "violation"):
+            table.add_column(column, justify="right")
+        for req in chsh:
+            entry = req["chsh"]
+            table.add_row(
+                str(req["id"]), _fmt(entry["s"]), _fmt(entry["s_std_error"]),
+                _fmt(entry["correlators"]["ZZ"]["value"]),
+                _fmt(entry["correlators"]["XX"]["value"]), "yes" if entry["violation"] else "no",
+            )  # fmt: skip
+        _out.print(table)
 
 
 def main() -> None:

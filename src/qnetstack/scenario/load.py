@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from qnetstack.network.topology import TopologyError
 from qnetstack.runtime.plugins import PluginError, PluginRegistry
-from qnetstack.scenario.schema import LinkSpec, NodeSpec, PluginChoice, Scenario
+from qnetstack.scenario.schema import LinkSpec, NodeSpec, PluginChoice, RequestSpec, Scenario
 from qnetstack.scenario.topology import build_topology
 from qnetstack.service import LayerName
 
@@ -321,12 +321,37 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
                     "allowed: 'keep' (or drop the network section for neighbours)",
                 )
             )
+        issues += _check_measure_apps(i, request)
         if request.start_s >= scenario.stop_time_s:
             issues.append(
                 ScenarioIssue(
                     f"requests[{i}].start_s",
                     f"starts at {request.start_s} s, not before stop_time_s = "
                     f"{scenario.stop_time_s} s",
+                )
+            )
+    return issues
+
+
+def _check_measure_apps(i: int, request: RequestSpec) -> list[ScenarioIssue]:
+    """QKD and CHSH work on pairs both ends measure in independently random bases."""
+    issues = []
+    for name, wanted in (("qkd", request.qkd is not None), ("chsh", request.chsh)):
+        if not wanted:
+            continue
+        if request.type != "measure":
+            issues.append(
+                ScenarioIssue(
+                    f"requests[{i}].{name}",
+                    f"{name} needs the pairs measured: set type: measure (got {request.type!r})",
+                )
+            )
+        elif request.measure_basis != "random":
+            issues.append(
+                ScenarioIssue(
+                    f"requests[{i}].measure_basis",
+                    f"{name} needs both Z and X outcomes: allowed measure_basis: random "
+                    f"(got {request.measure_basis!r})",
                 )
             )
     return issues

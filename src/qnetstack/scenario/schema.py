@@ -24,6 +24,7 @@ __all__ = [
     "LinkSpec",
     "NodeSpec",
     "PluginChoice",
+    "QkdSpec",
     "RequestSpec",
     "RingTopology",
     "RoutingSpec",
@@ -176,6 +177,47 @@ class RoutingSpec(BaseModel):
         return dict(self.model_extra or {})
 
 
+class QkdSpec(BaseModel):
+    """Key distribution on a 'measure' request: sifting and post-processing of its pairs.
+
+    The parameters are those of :class:`qnetstack.apps.qkd.PostprocessingParameters`; the
+    request's pairs must be measured in random bases (``measure_basis: random``).
+    """
+
+    model_config = _FROZEN
+
+    protocol: Literal["bbm92"] = Field(
+        "bbm92",
+        description="'bbm92' (Bennett, Brassard & Mermin 1992): both ends measure their half in "
+        "a random Z or X basis; rounds with equal bases give the sifted key.",
+    )
+    epsilon_sec: float = Field(
+        1e-10, gt=0.0, lt=1.0, description="Secrecy parameter ε_sec of the finite key, in (0, 1)."
+    )
+    epsilon_cor: float = Field(
+        1e-15,
+        gt=0.0,
+        lt=1.0,
+        description="Correctness parameter ε_cor, in (0, 1); sets the verification hash length.",
+    )
+    sample_fraction: float = Field(
+        0.1,
+        gt=0.0,
+        lt=1.0,
+        description="Fraction of the sifted bits disclosed to estimate the error rates, in (0, 1).",
+    )
+    qber_tolerance: float | None = Field(
+        None,
+        gt=0.0,
+        le=0.5,
+        description="Abort above this observed error rate and use it in the key length, in "
+        "(0, 0.5]; unset: use the observed rates.",
+    )
+    cascade_passes: int = Field(
+        4, ge=1, le=64, description="Passes of Cascade error correction, 1–64."
+    )
+
+
 class RequestSpec(BaseModel):
     """An application request: entangled pairs between two nodes."""
 
@@ -209,6 +251,16 @@ class RequestSpec(BaseModel):
         False, description="All pairs must be held at the same time ('keep' requests)."
     )
     purpose_id: int = Field(0, ge=0, description="Application tag echoed in every OK.")
+    qkd: QkdSpec | None = Field(
+        None,
+        description="Distil a secret key from the measured pairs (needs type 'measure' and "
+        "measure_basis 'random'); the result goes to the request's 'qkd' entry.",
+    )
+    chsh: bool = Field(
+        False,
+        description="Estimate the CHSH value S from the X and Z correlators of the measured "
+        "pairs (needs type 'measure' and measure_basis 'random'); reported in 'chsh'.",
+    )
 
 
 class Scenario(BaseModel):

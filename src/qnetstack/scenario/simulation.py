@@ -45,6 +45,7 @@ from qnetstack.physical.qstore import PairStore
 from qnetstack.physical.station import AttemptStation, Station
 from qnetstack.runtime import PluginRegistry, Runtime, fibre_delay_ps
 from qnetstack.scenario.load import LoadedScenario
+from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json
 from qnetstack.scenario.routing import make_router
 from qnetstack.scenario.schema import RoutingSpec
 from qnetstack.service import LayerName, Primitive
@@ -82,6 +83,9 @@ class RequestStats:
     error_messages: list[str] = field(default_factory=list)
     last_delivery_ps: int | None = None
     finished: bool = False
+    records: MeasuredRecords | None = None  # 'measure' requests with qkd or chsh
+    qkd: dict[str, Any] | None = None
+    chsh: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The results-contract entry for this request."""
@@ -112,6 +116,8 @@ class RequestStats:
             "latency_s": {"mean": lat_mean, "p50": p50, "p95": p95},
             "errors": dict(sorted(self.errors.items())),
             "error_messages": list(self.error_messages),
+            "qkd": self.qkd,
+            "chsh": self.chsh,
         }
 
 
@@ -239,6 +245,8 @@ class Simulation:
         for index, spec in enumerate(self.loaded.scenario.requests):
             start_ps = round(spec.start_s * _PS_PER_S)
             stats = RequestStats(index, spec.src, spec.dst, spec.pairs, start_ps, spec.type)
+            if spec.qkd is not None or spec.chsh:
+                stats.records = MeasuredRecords()
             self.requests.append(stats)
             self._due_ps[index] = start_ps
             self._open += 1
@@ -317,8 +325,15 @@ class Simulation:
     @staticmethod
     def _count_measured(stats: RequestStats, other: _Half, ok: OkIndication) -> None:
         """A measured pair counts when both ends used the same basis (sifting): an error is
-        an outcome parity that contradicts the announced Bell state."""
-        if ok.basis is None or ok.basis != other.basis:
+        an outcome parity that contradicts the announced Bell state. For QKD/CHSH requests
+        both ends' records are kept too (source end = Alice), see :mod:`.measured`."""
+        if ok.basis is None or other.basis is None or ok.outcome is None or other.outcome is None:
+            return
+        if stats.records is not None and ok.basis in ("Z", "X") and other.basis in ("Z", "X"):
+            mine, theirs = (ok.basis, ok.outcome), (other.basis, other.outcome)
+            alice, bob = (mine, theirs) if other.node == stats.dst else (theirs, mine)
+            stats.records.add(alice, bob, _CORRELATION[ok.basis][ok.bell_index])
+        if ok.basis != other.basis:
             return
         expected_equal = _CORRELATION[ok.basis][ok.bell_index] == 1
         error = (ok.outcome == other.outcome) != expected_equal
@@ -359,6 +374,7 @@ class Simulation:
             if not stats.finished:
                 missing = stats.requested - stats.delivered
                 stats.errors["INCOMPLETE"] = missing
+            self._measured_apps(stats)
         return {
             "qnetstack_version": __version__,
             "scenario": scenario.name,
@@ -372,6 +388,19 @@ class Simulation:
             "apps": [],
             "failure": failure,
         }
+
+    def _measured_apps(self, stats: RequestStats) -> None:
+        """QKD post-processing and the CHSH estimate of a request's measured pairs."""
+        if stats.records is None:
+            return
+        spec = self.loaded.scenario.requests[stats.index]
+        if spec.chsh:
+            stats.chsh = chsh_json(stats.records)
+        if spec.qkd is not None:
+            end_ps = stats.last_delivery_ps if stats.last_delivery_ps is not None else 0
+            duration_s = max(0, end_ps - stats.start_ps) / _PS_PER_S
+            seed = self.runtime.rngs.seed_sequence(f"app/qkd/{stats.index}")
+            stats.qkd = qkd_json(stats.records, spec.qkd, seed, duration_s)
 
     def _link_json(self, info: LinkInfo, index: int) -> dict[str, Any]:
         geometry = info.geometry
