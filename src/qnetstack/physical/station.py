@@ -76,7 +76,8 @@ class HeraldModel(Protocol):
 
     def with_alphas(self, alpha_a: float | None, alpha_b: float | None) -> HeraldModel:
         """The model for a run whose nodes use these bright-state populations (``None``: the
-        configured value). Platforms without the parameter return ``self``."""
+        configured value). Optional: platforms without the parameter may omit it (or return
+        ``self``)."""
         ...
 
 
@@ -148,7 +149,14 @@ class Station:
                 del self._ready[tag]
                 both_measure = len(self._measured.pop(tag, ())) == 2
                 self._cycles[tag] = self.cycle_ps(measure_directly=both_measure)
-                model = self.model.with_alphas(ready[geometry.node_a], ready[geometry.node_b])
+                # Optional for platforms without a bright-state parameter (plugins written
+                # before it existed keep working): no method means one model for every run.
+                with_alphas = getattr(self.model, "with_alphas", None)
+                model = (
+                    self.model
+                    if with_alphas is None
+                    else with_alphas(ready[geometry.node_a], ready[geometry.node_b])
+                )
                 self._models[tag] = model
                 return self._start(tag, model)
             case AttemptAbort(tag):
