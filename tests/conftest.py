@@ -77,10 +77,10 @@ def record_validation(request: pytest.FixtureRequest) -> RecordValidation:
     variable ``QNETSTACK_VALIDATION_OUT`` (``docs/gen_validation.py`` turns them into the page);
     does nothing when it is unset, so ordinary test runs are unaffected.
     """
-    path = os.environ.get("QNETSTACK_VALIDATION_OUT")
 
     def record(target: str, expected: float, measured: float, tolerance: float, *,
                units: str = "", quantity: str = "", case: str = "") -> None:  # fmt: skip
+        path = os.environ.get("QNETSTACK_VALIDATION_OUT")
         if not path:
             return
         line = {"target": target, "quantity": quantity, "case": case, "expected": float(expected),

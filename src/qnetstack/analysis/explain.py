@@ -107,19 +107,26 @@ def format_line(event: TraceEvent, sentence: str | None = None, width: int = 18)
 class Explainer:
     """A trace subscriber keeping the sentences of the first ``max_steps`` steps.
 
-    A step is one event, or one run of attempts (counted once, shown as its last line's
-    count) — the same unit as ``qnetstack trace --max-events``. Later events only set
-    :attr:`truncated`, so a long run costs no memory.
+    A step is one event, or one run of attempts (counted once, shown with its latest count)
+    — the same unit as ``qnetstack trace --max-events``. Later events only set
+    :attr:`truncated`, so a long run costs no memory. :attr:`lines` pads the node column to
+    the longest node name seen.
     """
 
     def __init__(self, max_steps: int) -> None:
         if max_steps < 1:
             raise ValueError(f"max_steps must be >= 1, got {max_steps}")
         self.max_steps = max_steps
-        self.lines: list[str] = []
         self.truncated = False
+        self._entries: list[tuple[TraceEvent, str]] = []
         self._steps = 0
-        self._runs: dict[tuple[str, Any], int] = {}  # open attempt run → its line index
+        self._runs: dict[tuple[str, Any], int] = {}  # open attempt run → its entry index
+
+    @property
+    def lines(self) -> list[str]:
+        """One formatted line per kept step, in time order."""
+        width = max((len(event.node) for event, _ in self._entries), default=0)
+        return [format_line(event, sentence, width) for event, sentence in self._entries]
 
     def __call__(self, event: TraceEvent) -> None:
         if event.kind == ATTEMPT_KIND:
@@ -128,18 +135,16 @@ class Explainer:
             if index is None:
                 if not self._take():
                     return
-                self._runs[key] = len(self.lines)
-                self.lines.append("")
-                index = len(self.lines) - 1
-            attempts = event.data.get("attempt")
+                index = self._runs[key] = len(self._entries)
+                self._entries.append((event, ""))
             verb = "made" if event.data.get("success") else "has made"
-            sentence = f"{verb} {attempts} heralding attempt(s) (tag {key[1]})"
-            self.lines[index] = format_line(event, sentence)
+            sentence = f"{verb} {event.data.get('attempt')} heralding attempt(s) (tag {key[1]})"
+            self._entries[index] = (event, sentence)
             if event.data.get("success"):
                 del self._runs[key]
             return
         if self._take():
-            self.lines.append(format_line(event))
+            self._entries.append((event, explain_event(event)))
 
     def _take(self) -> bool:
         if self._steps >= self.max_steps:

@@ -80,3 +80,19 @@ def test_untested_target_is_reported_as_not_yet_validated() -> None:
     page = gen.render(targets, [])
     assert "| [A99](#a99) | n | e | t | 0 | not yet validated |" in page
     assert "Not yet validated: no test records this target." in page
+
+
+def test_record_validation_appends_json_lines_only_when_asked(
+    record_validation, monkeypatch, tmp_path: Path
+) -> None:
+    out = tmp_path / "v.jsonl"
+    monkeypatch.delenv("QNETSTACK_VALIDATION_OUT", raising=False)
+    record_validation("A1", 1.0, 0.99, 0.1)
+    assert not out.exists()
+    monkeypatch.setenv("QNETSTACK_VALIDATION_OUT", str(out))
+    record_validation("A1", 1.0, 0.99, 0.1, units="Hz", quantity="F", case="c")
+    [row] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert row["target"] == "A1"
+    assert row["measured"] == 0.99
+    assert row["units"] == "Hz"
+    assert row["test"].endswith("test_record_validation_appends_json_lines_only_when_asked")
