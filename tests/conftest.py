@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,3 +62,31 @@ def write_scenario(tmp_path: Path) -> ScenarioWriter:
         return path
 
     return write
+
+
+RecordValidation = Callable[..., None]
+
+
+@pytest.fixture
+def record_validation(request: pytest.FixtureRequest) -> RecordValidation:
+    """Record one validation-target check for the docs' validation page.
+
+    Call as ``record_validation("A1", expected, measured, tolerance, units="", quantity="F",
+    case="outcome 2")`` right before the assertion it documents; ``tolerance`` is the absolute
+    bound the test allows. Appends one JSON line to the file named by the environment
+    variable ``QNETSTACK_VALIDATION_OUT`` (``docs/gen_validation.py`` turns them into the page);
+    does nothing when it is unset, so ordinary test runs are unaffected.
+    """
+
+    def record(target: str, expected: float, measured: float, tolerance: float, *,
+               units: str = "", quantity: str = "", case: str = "") -> None:  # fmt: skip
+        path = os.environ.get("QNETSTACK_VALIDATION_OUT")
+        if not path:
+            return
+        line = {"target": target, "quantity": quantity, "case": case, "expected": float(expected),
+                "measured": float(measured), "tolerance": float(tolerance), "units": units,
+                "test": request.node.nodeid}  # fmt: skip
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line) + "\n")
+
+    return record

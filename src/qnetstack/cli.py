@@ -18,12 +18,14 @@ from rich.console import Console
 from rich.table import Table
 
 from qnetstack import __version__
+from qnetstack.analysis.explain import Explainer
 from qnetstack.commands import plot_app, presets_app
 from qnetstack.commands.compare import compare_routing
+from qnetstack.commands.trace import trace
 from qnetstack.network.routing import RoutingRegistry
 from qnetstack.runtime.plugins import PluginRegistry
 from qnetstack.scenario.load import LoadedScenario, ScenarioError, load_scenario
-from qnetstack.scenario.simulation import run_scenario
+from qnetstack.scenario.simulation import Simulation
 
 __all__ = ["app", "main"]
 
@@ -38,6 +40,7 @@ app = typer.Typer(
 app.add_typer(presets_app, name="presets")
 app.add_typer(plot_app, name="plot")
 app.command("compare-routing")(compare_routing)
+app.command("trace")(trace)
 
 _out = Console(width=None if sys.stdout.isatty() else 120)
 _err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
@@ -84,11 +87,27 @@ def run(
         Path | None, typer.Option("--out", "-o", help="Write the results JSON here.")
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Override the scenario's seed.")] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Print each event of the run in plain words.")
+    ] = False,
+    max_events: Annotated[
+        int, typer.Option("--max-events", help="With --explain: explain this many events.")
+    ] = 200,
 ) -> None:
     """Run a scenario and print a summary table."""
+    if max_events < 1:
+        raise _fail(f"--max-events must be at least 1, got {max_events}")
     registry = PluginRegistry.from_entry_points()
     loaded = _load(file, registry)
-    results = run_scenario(loaded, registry, seed=seed)
+    simulation = Simulation(loaded, registry, seed=seed)
+    explainer = Explainer(max_events) if explain else None
+    if explainer is not None:
+        simulation.runtime.trace.subscribe(explainer)
+    results = simulation.run()
+    if explainer is not None:
+        _out.print("\n".join(explainer.lines), highlight=False, markup=False, soft_wrap=True)
+        if explainer.truncated:
+            _out.print(f"… (more events: raise --max-events above {max_events} to see them)")
     failure = results.get("failure")
     if out is not None:
         try:

@@ -13,7 +13,7 @@ TOLERANCE = 1e-6
 
 
 @pytest.mark.parametrize("outcome", list(BellIndex))
-def test_a01_swap_of_two_werner_pairs(outcome):
+def test_a01_swap_of_two_werner_pairs(outcome, record_validation):
     """A1 (validation.md; physics.md F6 [D]): F₁ = F₂ = 0.9, perfect BSM, outcome corrected.
 
     The 4-qubit register (A, B1, B2, C) is projected on (B1, B2) onto β_outcome, the end node
@@ -24,4 +24,12 @@ def test_a01_swap_of_two_werner_pairs(outcome):
     probability, pair = project_bell(register, 1, 2, outcome)
     corrected = pair.apply_unitary(pauli(pauli_correction(outcome)), [1])
     assert probability == pytest.approx(0.25, abs=1e-12)
+    record_validation(
+        "A1",
+        EXPECTED_F,
+        corrected.fidelity_bell(BellIndex.PHI_PLUS),
+        TOLERANCE,
+        quantity="F_out",
+        case=f"4-qubit DM, outcome {int(outcome)}",
+    )
     assert corrected.fidelity_bell(BellIndex.PHI_PLUS) == pytest.approx(EXPECTED_F, abs=TOLERANCE)

@@ -85,7 +85,7 @@ def _end_to_end_fidelity(runtime: Runtime, store: PairStore, frame: int) -> floa
 
 
 @pytest.mark.parametrize("formalism", ["dm", "bell_diagonal"])
-def test_a1_swap_of_two_werner_pairs_for_every_outcome(formalism: str) -> None:
+def test_a1_swap_of_two_werner_pairs_for_every_outcome(formalism: str, record_validation) -> None:
     outcomes = set()
     for seed in range(40):
         runtime, store, events = _chain(formalism, seed)
@@ -93,6 +93,14 @@ def test_a1_swap_of_two_werner_pairs_for_every_outcome(formalism: str) -> None:
         outcomes.add(outcome)
         frame = int(swap_frame(label_ab, label_bc, outcome))
         fidelity = _end_to_end_fidelity(runtime, store, frame)
+        record_validation(
+            "A1",
+            0.813333,
+            fidelity,
+            1e-6,
+            quantity="F_out",
+            case=f"stack ({formalism}), outcome {outcome}",
+        )
         assert fidelity == pytest.approx(0.813333, abs=1e-6)
         device_b = runtime.node("b").entity(LayerName.PHYSICAL)
         assert isinstance(device_b, MemoryDevice)

@@ -108,20 +108,36 @@ def _purify_heralded(formalism: str, fidelity: float, seed: int) -> tuple[Any, f
     [(0.6, 0.620438, 0.608889), (0.75, 0.788462, 0.722222), (0.9, 0.926396, 0.875556)],
 )
 def test_a5_bbpssw_on_heralded_pairs(
-    formalism: str, fidelity: float, f_out: float, p_out: float
+    formalism: str, fidelity: float, f_out: float, p_out: float, record_validation
 ) -> None:
     successes = 0
     for seed in range(12):
         outcome, kept_fidelity = _purify_heralded(formalism, fidelity, seed)
+        record_validation(
+            "A5",
+            p_out,
+            outcome.p_success,
+            1e-6,
+            quantity="p_succ",
+            case=f"F = {fidelity}, stack ({formalism})",
+        )
         assert outcome.p_success == pytest.approx(p_out, abs=1e-6)
         if kept_fidelity is not None:
             successes += 1
+            record_validation(
+                "A5",
+                f_out,
+                kept_fidelity,
+                1e-6,
+                quantity="F'",
+                case=f"F = {fidelity}, stack ({formalism})",
+            )
             assert kept_fidelity == pytest.approx(f_out, abs=1e-6)
     assert successes > 0
 
 
 @pytest.mark.parametrize("formalism", _FORMALISMS)
-def test_a3_dejmps_round_on_the_store(formalism: str) -> None:
+def test_a3_dejmps_round_on_the_store(formalism: str, record_validation) -> None:
     table = np.array([0.8, 0.1, 0.05, 0.05])
     coefficients = np.zeros(4)
     coefficients[_TABLE_ORDER] = table
@@ -137,6 +153,9 @@ def test_a3_dejmps_round_on_the_store(formalism: str) -> None:
         keep = store.add(state, ("a", "b"), noiseless, (0, 0))
         sacrifice = store.add(state, ("a", "b"), noiseless, (0, 0))
         outcome = store.purify((keep, 0), (sacrifice, 0), "dejmps", 0, np.random.default_rng(seed))
+        record_validation(
+            "A3", 0.82, outcome.p_success, 1e-6, quantity="p_succ", case=f"pair store ({formalism})"
+        )
         assert outcome.p_success == pytest.approx(0.82, abs=1e-6)
         if outcome.success:
             successes += 1
@@ -145,7 +164,23 @@ def test_a3_dejmps_round_on_the_store(formalism: str) -> None:
                 kept.fidelity_bell(b) if isinstance(kept, DensityMatrix) else kept.fidelity(b)
                 for b in _TABLE_ORDER
             ]
+            record_validation(
+                "A3",
+                expected[0],
+                vector[0],
+                1e-6,
+                quantity="A (Φ⁺) out",
+                case=f"pair store ({formalism})",
+            )
             assert vector == pytest.approx(expected, abs=1e-6)
             # The nodes assume Φ⁺ after the round: the kept pair is Φ⁺-dominated.
             assert int(np.argmax(vector)) == 0
+    record_validation(
+        "A3",
+        0.82,
+        successes / runs,
+        3 * np.sqrt(0.82 * 0.18 / runs),
+        quantity="p_succ (MC, 3σ)",
+        case=f"{runs} rounds ({formalism})",
+    )
     assert abs(successes / runs - 0.82) < 3 * np.sqrt(0.82 * 0.18 / runs)

@@ -14,7 +14,7 @@ EXPECTED_P_SUCCESS = 0.82
 EXPECTED_OUTPUT = (0.792683, 0.006098, 0.006098, 0.195122)
 
 
-def test_a03_dejmps_round():
+def test_a03_dejmps_round(record_validation):
     """A3 (validation.md; Deutsch et al., PRL 77, 2818 (1996); physics.md F8 [D]).
 
     Two identical pairs with (A, B, C, D) = (0.8, 0.1, 0.05, 0.05) go through the DEJMPS circuit
@@ -26,6 +26,17 @@ def test_a03_dejmps_round():
         coefficients[label] = value
     pair = BellDiagonal(coefficients).to_density_matrix()
     p_success, kept = dejmps_dm(pair, pair)
+    record_validation(
+        "A3", EXPECTED_P_SUCCESS, p_success, TOLERANCE, quantity="p_succ", case="4-qubit DM"
+    )
     assert p_success == pytest.approx(EXPECTED_P_SUCCESS, abs=TOLERANCE)
     for label, expected in zip(TABLE_ORDER, EXPECTED_OUTPUT, strict=True):
+        record_validation(
+            "A3",
+            expected,
+            kept.fidelity_bell(label),
+            TOLERANCE,
+            quantity=f"{label.name} out",
+            case="4-qubit DM",
+        )
         assert kept.fidelity_bell(label) == pytest.approx(expected, abs=TOLERANCE), label.name

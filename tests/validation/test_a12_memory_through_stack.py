@@ -58,16 +58,22 @@ def _held_pair(mode: str) -> tuple[Simulation, int, int, int]:
 
 
 @pytest.mark.parametrize("mode", ["attempts", "sampled"])
-def test_a12_both_halves_dephase(mode: str) -> None:
+def test_a12_both_halves_dephase(mode: str, record_validation) -> None:
     sim, pair_id, bell_index, emitted_ps = _held_pair(mode)
     assert sim.store.fidelity(pair_id, bell_index, emitted_ps) == pytest.approx(1.0, abs=1e-12)
     fidelity = sim.store.fidelity(pair_id, bell_index, emitted_ps + HOLD_PS)
+    record_validation(
+        "A12", 0.93599, fidelity, 1e-5, quantity="F", case=f"both halves, stack ({mode})"
+    )
     assert fidelity == pytest.approx(0.93599, abs=1e-5)
 
 
 @pytest.mark.parametrize("mode", ["attempts", "sampled"])
-def test_a12_one_half_dephases(mode: str) -> None:
+def test_a12_one_half_dephases(mode: str, record_validation) -> None:
     sim, pair_id, bell_index, emitted_ps = _held_pair(mode)
     sim.store.set_memory(pair_id, 1, MemoryModel(), emitted_ps)  # bob's half: a perfect memory
     fidelity = sim.store.fidelity(pair_id, bell_index, emitted_ps + HOLD_PS)
+    record_validation(
+        "A12", 0.96690, fidelity, 1e-5, quantity="F", case=f"one half, stack ({mode})"
+    )
     assert fidelity == pytest.approx(0.96690, abs=1e-5)

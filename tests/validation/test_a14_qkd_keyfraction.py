@@ -50,17 +50,22 @@ def werner_sifted_key(fidelity: float, pairs: int, seed: int):
     return sift(alice_bases, a, bob_bases, b)
 
 
-def test_a14_qber_and_key_fraction_at_f_0_9_exact():
+def test_a14_qber_and_key_fraction_at_f_0_9_exact(record_validation):
     q_z, q_x = exact_qber(0.9, 0), exact_qber(0.9, 1)
+    record_validation("A14", 0.0667, q_z, TOLERANCE, quantity="QBER at F = 0.9", case="DM")
     assert q_z == pytest.approx(0.0667, abs=TOLERANCE)
     assert q_x == pytest.approx(q_z, abs=1e-12)
     r = asymptotic_key_fraction(q_z, q_x)
+    record_validation("A14", 0.2933, r, TOLERANCE, quantity="key fraction at F = 0.9", case="DM")
     assert r == pytest.approx(0.2933, abs=TOLERANCE)
 
 
-def test_a14_zero_key_threshold_at_11_percent():
+def test_a14_zero_key_threshold_at_11_percent(record_validation):
     """r(Q) = 1 − 2h(Q) changes sign at Q = 0.1100 (±1e-4), i.e. F = 0.8350 (±1e-4)."""
     threshold = zero_key_qber()
+    record_validation(
+        "A14", 0.1100, threshold, TOLERANCE, quantity="zero-key QBER", case="1 − 2h(Q) = 0"
+    )
     assert threshold == pytest.approx(0.1100, abs=TOLERANCE)
     assert asymptotic_key_fraction(0.1095) > 0 > asymptotic_key_fraction(0.1105)
     assert abs(asymptotic_key_fraction(0.1100)) < 2e-4  # exact threshold 0.11003
@@ -68,15 +73,21 @@ def test_a14_zero_key_threshold_at_11_percent():
     while high - low > 1e-12:
         mid = 0.5 * (low + high)
         low, high = (mid, high) if exact_qber(mid, 0) > threshold else (low, mid)
+    record_validation(
+        "A14", 0.8350, 0.5 * (low + high), TOLERANCE, quantity="zero-key F", case="DM bisection"
+    )
     assert 0.5 * (low + high) == pytest.approx(0.8350, abs=TOLERANCE)
 
 
-def test_a14_monte_carlo_records_through_sifting():
+def test_a14_monte_carlo_records_through_sifting(record_validation):
     """4·10⁵ Werner pairs (F = 0.9), random Z/X bases: sifted QBER and 1 − 2h(Q̂) within 3 SE."""
     key = werner_sifted_key(0.9, 400_000, seed=14)
     q_hat = key.error_rate
     q = 0.2 / 3
     se_q = math.sqrt(q * (1 - q) / len(key))
+    record_validation(
+        "A14", q, q_hat, 3 * se_q, quantity="QBER (MC, 3σ)", case=f"{len(key)} sifted bits"
+    )
     assert abs(q_hat - q) < 3 * se_q
     slope = 2 * math.log2((1 - q) / q)  # |dr/dQ|
     assert abs(asymptotic_key_fraction(q_hat) - 0.2933) < 3 * slope * se_q + TOLERANCE

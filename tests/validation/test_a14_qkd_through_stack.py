@@ -58,13 +58,16 @@ def h2(p: float) -> float:
     return 0.0 if p in (0.0, 1.0) else -p * math.log2(p) - (1 - p) * math.log2(1 - p)
 
 
-def test_qber_of_all_sifted_pairs_is_two_thirds_of_the_infidelity(run):
+def test_qber_of_all_sifted_pairs_is_two_thirds_of_the_infidelity(run, record_validation):
     fidelity, request = run
     expected = 2 * (1 - fidelity) / 3
     counts = request["qber"]
     n = counts["Z"]["pairs"] + counts["X"]["pairs"]
     errors = counts["Z"]["errors"] + counts["X"]["errors"]
     sigma = math.sqrt(expected * (1 - expected) / n)
+    record_validation(
+        "A14", expected, errors / n, 3 * sigma, quantity="QBER (3σ)", case=f"stack, F = {fidelity}"
+    )
     assert abs(errors / n - expected) < 3 * sigma
     # The QKD records sift exactly the pairs the runner counted.
     assert request["qkd"]["sifted_bits"] == n

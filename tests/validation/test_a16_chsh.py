@@ -27,7 +27,7 @@ def chsh_value(state: DensityMatrix) -> float:
     return correlator(a0, b0) + correlator(a0, b1) + correlator(a1, b0) - correlator(a1, b1)
 
 
-def test_a16_chsh_value_of_werner_state():
+def test_a16_chsh_value_of_werner_state(record_validation):
     """A16 (validation.md; physics.md F13 [D]): Werner F = 0.92 gives S = 2√2(4F−1)/3 ± 1e-4.
 
     The table prints S = 2.527, which is 2.52673 rounded to three decimals; the check is against
@@ -35,11 +35,12 @@ def test_a16_chsh_value_of_werner_state():
     """
     s = chsh_value(DensityMatrix.werner(0.92))
     closed_form = 2 * math.sqrt(2) * (4 * 0.92 - 1) / 3
+    record_validation("A16", closed_form, s, TOLERANCE, quantity="S at F = 0.92", case="DM")
     assert s == pytest.approx(closed_form, abs=TOLERANCE)
     assert round(s, 3) == 2.527
 
 
-def test_a16_violation_threshold():
+def test_a16_violation_threshold(record_validation):
     """A16 (validation.md; physics.md F13 [D]): S = 2 at F = (1 + 3/√2)/4 = 0.7803 ± 1e-4.
 
     Found by bisection on the density-matrix CHSH value.
@@ -48,4 +49,7 @@ def test_a16_violation_threshold():
     while high - low > 1e-10:
         mid = 0.5 * (low + high)
         low, high = (mid, high) if chsh_value(DensityMatrix.werner(mid)) < 2.0 else (low, mid)
+    record_validation(
+        "A16", 0.7803, 0.5 * (low + high), TOLERANCE, quantity="threshold F", case="DM bisection"
+    )
     assert 0.5 * (low + high) == pytest.approx(0.7803, abs=TOLERANCE)

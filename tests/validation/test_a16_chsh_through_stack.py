@@ -47,10 +47,18 @@ def chsh_of(fidelity: float, registry) -> dict[str, object]:
     return result["requests"][0]["chsh"]
 
 
-def test_werner_092_violates_chsh_by_the_analytic_amount(registry):
+def test_werner_092_violates_chsh_by_the_analytic_amount(registry, record_validation):
     chsh = chsh_of(0.92, registry)
     expected = 2 * math.sqrt(2) * (4 * 0.92 - 1) / 3
     assert expected == pytest.approx(2.52673, abs=1e-5)
+    record_validation(
+        "A16",
+        expected,
+        chsh["s"],
+        3 * chsh["s_std_error"],
+        quantity="S (3σ)",
+        case="stack, F = 0.92",
+    )
     assert abs(chsh["s"] - expected) < 3 * chsh["s_std_error"]
     assert chsh["s_std_error"] < 0.06  # the test resolves the violation
     assert chsh["violation"] is True
@@ -61,8 +69,16 @@ def test_werner_092_violates_chsh_by_the_analytic_amount(registry):
         assert abs(entry["value"]) < 3 / math.sqrt(entry["pairs"])
 
 
-def test_werner_below_threshold_does_not_violate(registry):
+def test_werner_below_threshold_does_not_violate(registry, record_validation):
     chsh = chsh_of(0.70, registry)
     expected = 2 * math.sqrt(2) * (4 * 0.70 - 1) / 3
+    record_validation(
+        "A16",
+        expected,
+        chsh["s"],
+        3 * chsh["s_std_error"],
+        quantity="S (3σ)",
+        case="stack, F = 0.7",
+    )
     assert abs(chsh["s"] - expected) < 3 * chsh["s_std_error"]
     assert chsh["violation"] is False

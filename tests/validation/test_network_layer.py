@@ -59,7 +59,7 @@ def test_swap_asap_chain_fidelity_matches_f6(nodes: int, formalism: str) -> None
 
 
 @pytest.mark.parametrize(("p", "runs"), [(0.5, 1500), (0.1, 1500)])
-def test_a6_two_link_waiting_time(p: float, runs: int) -> None:
+def test_a6_two_link_waiting_time(p: float, runs: int, record_validation) -> None:
     """A6: two links attempting in parallel, swap-ASAP, deterministic swap, a cutoff longer
     than the run: the attempts until both links hold a pair, T = max(N₁, N₂), has mean
     (3 − 2p)/(p(2 − p)) — 2.6667 at p = 0.5, 14.7368 at p = 0.1.
@@ -91,6 +91,15 @@ def test_a6_two_link_waiting_time(p: float, runs: int) -> None:
     expected = (3 - 2 * p) / (p * (2 - p))
     mean = float(np.mean(waits))
     sem = float(np.std(waits, ddof=1)) / math.sqrt(runs)
+    record_validation(
+        "A6",
+        expected,
+        mean,
+        3 * sem,
+        units="attempts",
+        quantity="E[T] (3σ)",
+        case=f"p = {p}, {runs} runs",
+    )
     assert abs(mean - expected) < 3 * sem, (mean, expected, sem)
 
 
