@@ -12,7 +12,8 @@ learns it only from the master's :class:`~.messages.DqpAdd`. Hence a tag means t
 the same request at both ends, whatever messages are lost: **a pair heralded at both ends is
 announced with the same entanglement id** (and, from the same herald, the same Bell state).
 
-Per request, each end runs a ``transitions`` machine (table :data:`TRANSITIONS`):
+Per request, each end runs a state machine (table :data:`TRANSITIONS`, interpreted by
+:class:`~qnetstack.fsm.TableMachine`):
 
 =============  ===========================================================================
 state          meaning, inputs accepted
@@ -47,8 +48,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, Protocol
 
-from transitions import Machine
-
+from qnetstack.fsm import TableMachine
 from qnetstack.linklayer.messages import (
     DqpAck,
     DqpAdd,
@@ -108,7 +108,9 @@ TRANSITIONS: list[dict[str, Any]] = [
 
 
 class DqpItem:
-    """One request at one end: the ``transitions`` model of :data:`TRANSITIONS`."""
+    """One request at one end: a model of :data:`TRANSITIONS`, run by a
+    :class:`~qnetstack.fsm.TableMachine` (one request per pair per hop in a repeater chain:
+    a hot path, see :mod:`qnetstack.fsm`)."""
 
     state: RequestState
     bind: Callable[[int], bool]
@@ -137,6 +139,10 @@ class DqpItem:
 
     def _set_error(self, code: ErrorCode, message: str) -> None:
         self.error = (code, message)
+
+
+_MACHINE = TableMachine(RequestState, TRANSITIONS)
+_MACHINE.install(DqpItem)
 
 
 class QueueOwner(Protocol):
@@ -191,14 +197,6 @@ class DistributedQueue:
         self.tombstones: dict[ItemKey, tuple[str, str]] = {}
         """Ended requests: ``(code or "DONE", message)``."""
         self.next_seq = 0
-        self._machine = Machine(
-            model=None,
-            states=RequestState,
-            transitions=TRANSITIONS,
-            initial=RequestState.QUEUED,
-            queued=True,
-            auto_transitions=False,
-        )
 
     # --- requests -------------------------------------------------------------------------
 
@@ -206,7 +204,7 @@ class DistributedQueue:
         self, spec: DqpItemSpec, seq: int | None, state: RequestState
     ) -> tuple[DqpItem, list[Effect]]:
         item = DqpItem(spec, seq, spec.origin == self.local)
-        self._machine.add_model(item, initial=state)
+        _MACHINE.attach(item, state)
         self.items[item.key] = item
         if seq is not None:
             self.by_seq[seq] = item.key
@@ -238,7 +236,6 @@ class DistributedQueue:
     def _bury(self, item: DqpItem, code: str, message: str) -> list[Effect]:
         del self.items[item.key]
         self.tombstones[item.key] = (code, message)
-        self._machine.remove_model(item)
         return [CancelTimer(self.retry_key(item.key))]
 
     # --- messages -------------------------------------------------------------------------

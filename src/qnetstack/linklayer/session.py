@@ -4,7 +4,8 @@ Theory of operation
 -------------------
 Part of the EGP of Dahlberg et al., "A Link Layer Protocol for Quantum Networks" (SIGCOMM
 2019); :mod:`qnetstack.linklayer.egp` holds the node entity, this module one neighbour's
-session. The session's ``transitions`` machine (table :data:`TRANSITIONS`) is ``IDLE`` with no
+session. The session's state machine (table :data:`TRANSITIONS`, run by a
+:class:`~qnetstack.fsm.TableMachine`: sessions open and close per request) is ``IDLE`` with no
 open request and no timer, ``ACTIVE`` while any request with the neighbour is open; only then a
 keep-alive timer runs (triggers ``open`` / ``close``, one per request).
 
@@ -30,8 +31,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from transitions import Machine
-
+from qnetstack.fsm import TableMachine
 from qnetstack.linklayer.dqp import DistributedQueue, DqpItem, pair_tag
 from qnetstack.linklayer.feu import FidelityEstimator
 from qnetstack.linklayer.messages import (
@@ -122,7 +122,7 @@ class _PendingMove:
 
 
 class EgpSession:
-    """One neighbour's session: the ``transitions`` model and the per-pair engine."""
+    """One neighbour's session: the model of :data:`TRANSITIONS` and the per-pair engine."""
 
     state: SessionState
     open: Callable[[], bool]
@@ -158,10 +158,7 @@ class EgpSession:
         self.serve_open = False
         self.misses = 0
         self.effects: list[Effect] = []
-        Machine(
-            model=self, states=SessionState, transitions=TRANSITIONS,
-            initial=SessionState.IDLE, queued=True, auto_transitions=False,
-        )  # fmt: skip
+        _MACHINE.attach(self, SessionState.IDLE)
 
     def add(self, effects: list[Effect]) -> None:
         """Append effects (evaluate the producer first: it may drain :attr:`effects`)."""
@@ -449,3 +446,7 @@ class EgpSession:
                 self.add(self.end(item, ErrorCode.EXPIRED, why, False))
             else:
                 self.add(self.end(item, ErrorCode(code), message, False))
+
+
+_MACHINE = TableMachine(SessionState, TRANSITIONS)
+_MACHINE.install(EgpSession)
