@@ -60,7 +60,7 @@ def test_nested_paths_name_list_items(registry):
         "allowed: [1, 1e+07]",
         "requests[1].colour: unknown field 'colour'; allowed fields: atomic, chsh, dst, "
         "max_time_s, measure_basis, min_fidelity, pairs, priority, purpose_id, qkd, src, "
-        "start_s, type",
+        "start_s, teleport, type",
     ]
 
 
