@@ -250,7 +250,7 @@ def _print_summary(results: dict[str, Any]) -> None:
 
 
 def _print_measured_apps(results: dict[str, Any]) -> None:
-    """The QKD and CHSH tables of requests that asked for them."""
+    """The QKD, CHSH and teleportation tables of requests that asked for them."""
     qkd = [req for req in results["requests"] if req.get("qkd")]
     if qkd:
         table = Table(title="QKD")
@@ -263,6 +263,22 @@ def _print_measured_apps(results: dict[str, Any]) -> None:
             table.add_row(
                 str(req["id"]), str(entry["sifted_bits"]), _fmt(entry["qber"]),
                 str(entry["final_key_length"]), _fmt(entry["key_rate_bps"], 2), status,
+            )  # fmt: skip
+        _out.print(table)
+    teleports = [req for req in results["requests"] if req.get("teleport")]
+    if teleports:
+        table = Table(title="teleportation (fidelity of delivered qubits to the state sent)")
+        for column in ("request", "state", "delivered", "failed", "in order", "fidelity",
+                       "95% CI"):  # fmt: skip
+            table.add_column(column, justify="right")
+        for req in teleports:
+            entry = req["teleport"]
+            fid = entry["fidelity"]
+            lo, hi = fid["ci95"]
+            table.add_row(
+                str(req["id"]), str(entry["state"]), f"{entry['delivered']}/{entry['qubits']}",
+                str(entry["failed"]), "yes" if entry["in_order"] else "NO", _fmt(fid["mean"]),
+                f"[{_fmt(lo)}, {_fmt(hi)}]" if lo is not None else "–",
             )  # fmt: skip
         _out.print(table)
     chsh = [req for req in results["requests"] if req.get("chsh")]
