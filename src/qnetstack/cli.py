@@ -250,7 +250,7 @@ def _print_summary(results: dict[str, Any]) -> None:
 
 
 def _print_measured_apps(results: dict[str, Any]) -> None:
-    """The QKD, CHSH and teleportation tables of requests that asked for them."""
+    """The QKD, CHSH, teleportation and GHZ tables of requests that asked for them."""
     qkd = [req for req in results["requests"] if req.get("qkd")]
     if qkd:
         table = Table(title="QKD")
@@ -279,6 +279,21 @@ def _print_measured_apps(results: dict[str, Any]) -> None:
                 str(req["id"]), str(entry["state"]), f"{entry['delivered']}/{entry['qubits']}",
                 str(entry["failed"]), "yes" if entry["in_order"] else "NO", _fmt(fid["mean"]),
                 f"[{_fmt(lo)}, {_fmt(hi)}]" if lo is not None else "–",
+            )  # fmt: skip
+        _out.print(table)
+    ghz = [req for req in results["requests"] if req.get("ghz")]
+    if ghz:
+        table = Table(title="GHZ states (fidelity to (|000> + |111>)/sqrt(2))")
+        for column in ("request", "nodes", "states", "fidelity", "95% CI", "Werner prediction"):
+            table.add_column(column, justify="right")
+        for req in ghz:
+            entry = req["ghz"]
+            lo, hi = entry["fidelity"]["ci95"]
+            table.add_row(
+                str(req["id"]), ", ".join(entry["nodes"]), str(entry["states"]),
+                _fmt(entry["fidelity"]["mean"]),
+                f"[{_fmt(lo)}, {_fmt(hi)}]" if lo is not None else "–",
+                _fmt(entry["werner_prediction"]),
             )  # fmt: skip
         _out.print(table)
     chsh = [req for req in results["requests"] if req.get("chsh")]

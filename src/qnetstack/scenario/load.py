@@ -328,6 +328,7 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
             )
         issues += _check_measure_apps(i, request)
         issues += _check_teleport(i, request, scenario)
+        issues += _check_ghz(i, request, scenario, known, allowed)
         if request.start_s >= scenario.stop_time_s:
             issues.append(
                 ScenarioIssue(
@@ -385,6 +386,41 @@ def _check_teleport(i: int, request: RequestSpec, scenario: Scenario) -> list[Sc
     if request.atomic:
         issues.append(
             ScenarioIssue(f"requests[{i}].atomic", "teleport requests send qubits one by one")
+        )
+    return issues
+
+
+def _check_ghz(
+    i: int, request: RequestSpec, scenario: Scenario, known: set[str], allowed: str
+) -> list[ScenarioIssue]:
+    """GHZ fusion needs end-to-end pairs kept at the centre, with a third, distinct node."""
+    spec = request.ghz
+    if spec is None:
+        return []
+    where = f"requests[{i}].ghz"
+    issues = []
+    if scenario.network is None:
+        issues.append(
+            ScenarioIssue(
+                where, "GHZ distribution needs a network layer: add network: {plugin: qnp}"
+            )
+        )
+    if request.teleport is not None:
+        issues.append(ScenarioIssue(where, "a request either teleports or makes GHZ states"))
+    if request.type != "keep":
+        issues.append(
+            ScenarioIssue(
+                f"requests[{i}].type",
+                f"GHZ fusion keeps its pairs: allowed type: keep (got {request.type!r})",
+            )
+        )
+    if spec.other not in known:
+        issues.append(
+            ScenarioIssue(f"{where}.other", f"unknown node {spec.other!r}; nodes: {allowed}")
+        )
+    elif spec.other in (request.src, request.dst):
+        issues.append(
+            ScenarioIssue(f"{where}.other", "the third node must differ from src and dst")
         )
     return issues
 

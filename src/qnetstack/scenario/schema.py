@@ -20,6 +20,7 @@ from qnetstack.physical.qstore import Formalism
 __all__ = [
     "ChainTopology",
     "FileTopology",
+    "GhzSpec",
     "GridTopology",
     "LinkSpec",
     "NodeSpec",
@@ -235,6 +236,17 @@ class TeleportSpec(BaseModel):
     )
 
 
+class GhzSpec(BaseModel):
+    """Distribute GHZ states of three nodes: the request's src is the centre B, dst is A."""
+
+    model_config = _FROZEN
+
+    other: str = Field(
+        description="The third node C: the centre (src) gets one end-to-end pair with dst and "
+        "one with this node per GHZ state, and fuses them (needs a network layer)."
+    )
+
+
 class RequestSpec(BaseModel):
     """An application request: entangled pairs between two nodes."""
 
@@ -283,6 +295,11 @@ class RequestSpec(BaseModel):
         description="Send `pairs` qubits in this state from src to dst by teleportation "
         "(needs a network layer; type 'keep'); the result goes to the request's 'teleport' "
         "entry and 'fidelity' is the delivered qubits' fidelity to the state sent.",
+    )
+    ghz: GhzSpec | None = Field(
+        None,
+        description="Make `pairs` GHZ states of (dst, src, ghz.other), src being the centre "
+        "(needs a network layer; type 'keep'); reported in the request's 'ghz' entry.",
     )
 
 

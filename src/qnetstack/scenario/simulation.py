@@ -52,6 +52,7 @@ from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import PairStore
 from qnetstack.physical.station import AttemptStation, Station
 from qnetstack.runtime import PluginRegistry, Runtime, fibre_delay_ps
+from qnetstack.scenario.ghz import GHZ_REQUEST_BASE, GhzRequest
 from qnetstack.scenario.load import LoadedScenario
 from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json
 from qnetstack.scenario.routing import make_router
@@ -103,6 +104,7 @@ class RequestStats:
     qkd: dict[str, Any] | None = None
     chsh: dict[str, Any] | None = None
     teleport: _TeleportStats | None = None
+    ghz: GhzRequest | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The results-contract entry for this request."""
@@ -136,6 +138,7 @@ class RequestStats:
             "qkd": self.qkd,
             "chsh": self.chsh,
             **({"teleport": self.teleport.to_json(self)} if self.teleport is not None else {}),
+            **({"ghz": self.ghz.to_json()} if self.ghz is not None else {}),
         }
 
 
@@ -220,6 +223,8 @@ class Simulation:
         self._halves: dict[EntanglementId | NetworkEntanglementId, _Half] = {}
         self._due_ps: dict[int, int] = {}
         self._payloads: dict[tuple[str, int], int] = {}  # (sender, payload id) -> request
+        self._ghz_ids: dict[int, tuple[int, str]] = {}  # network request id -> (request, role)
+        self._next_ghz_id = GHZ_REQUEST_BASE
         self._open = 0
         for node in self.runtime.nodes.values():
             node.top_handler = self._on_top
@@ -325,6 +330,12 @@ class Simulation:
             if spec.teleport is not None:
                 self._schedule_teleport(stats, start_ps)
                 continue
+            if spec.ghz is not None:
+                stats.request_type = "ghz"
+                rng = self.runtime.rng(f"app/ghz/{index}")
+                stats.ghz = GhzRequest(index, spec.src, spec.dst, spec.ghz.other, rng)
+                self.runtime.sim.schedule_at(start_ps, partial(self._ghz_round, stats))
+                continue
             create = CreateRequest(
                 request_id=index,
                 remote=spec.dst,
@@ -414,11 +425,69 @@ class Simulation:
         if not stats.finished and stats.delivered + stats.teleport.failed == stats.requested:
             self._finish(stats)
 
+    def _ghz_round(self, stats: RequestStats) -> None:
+        """Ask for the next GHZ state's two pairs at the centre."""
+        assert stats.ghz is not None
+        spec = self.loaded.scenario.requests[stats.index]
+        for role, create in stats.ghz.round_requests(self._next_ghz_id):
+            self._ghz_ids[create.request_id] = (stats.index, role)
+            create = NetworkCreateRequest(
+                request_id=create.request_id,
+                remote=create.remote,
+                min_fidelity=spec.min_fidelity,
+                max_time_ps=round(spec.max_time_s * _PS_PER_S),
+                purpose_id=spec.purpose_id,
+            )
+            self.runtime.request(stats.src, create, LayerName.NETWORK)
+        self._next_ghz_id += 2
+
+    def _on_ghz(self, node: str, primitive: Primitive, now_ps: int) -> bool:
+        """OKs and errors of GHZ pairs; True when ``primitive`` was one."""
+        match primitive:
+            case NetworkOkIndication(entanglement_id=ent) if ent.request_id in self._ghz_ids:
+                index, role = self._ghz_ids[ent.request_id]
+                stats = self.requests[index]
+                assert stats.ghz is not None
+                if stats.finished:
+                    self.runtime.request(
+                        node, NetworkReleaseRequest(primitive.slot), LayerName.NETWORK
+                    )
+                    return True
+                if node == stats.src:
+                    stats.goodness.append(primitive.goodness)
+                if stats.ghz.add(role, node, primitive):
+                    devices = {n: self._device(n) for n in (stats.ghz.a, stats.src, stats.ghz.c)}
+                    for holder, slot in stats.ghz.fuse(self.store, devices, now_ps):
+                        self.runtime.request(holder, NetworkReleaseRequest(slot), LayerName.NETWORK)
+                    stats.fidelities.append(stats.ghz.fidelities[-1])
+                    stats.delivered += 1
+                    stats.latencies_s.append((now_ps - self._due_ps[index]) / _PS_PER_S)
+                    self._due_ps[index] = now_ps
+                    stats.last_delivery_ps = now_ps
+                    if stats.delivered == stats.requested:
+                        self._finish(stats)
+                    else:
+                        self._ghz_round(stats)
+                return True
+            case NetworkErrorIndication(origin, rid, code, message) if rid in self._ghz_ids:
+                stats = self.requests[self._ghz_ids[rid][0]]
+                if node == origin and not stats.finished:
+                    stats.errors[code.value] = stats.errors.get(code.value, 0) + 1
+                    stats.error_messages.append(f"{code.value}: {message}")
+                    assert stats.ghz is not None
+                    for holder, slot in stats.ghz.drop_round():
+                        self.runtime.request(holder, NetworkReleaseRequest(slot), LayerName.NETWORK)
+                    self._finish(stats)
+                return True
+        return False
+
     # --- the application role -------------------------------------------------------------
 
     def _on_top(self, node: str, primitive: Primitive, now_ps: int) -> None:
         socket = self.sockets.get(node)
         if socket is not None and socket.handle(primitive, now_ps):
+            return
+        if self._ghz_ids and self._on_ghz(node, primitive, now_ps):
             return
         match primitive:
             case OkIndication() | NetworkOkIndication():
