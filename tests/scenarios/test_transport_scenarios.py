@@ -56,6 +56,12 @@ def run(data: dict[str, Any]) -> dict[str, Any]:
          "requests[0].type: a teleport request keeps its pairs"),
         ({"transport": {"plugin": "teleport", "windw": 2}}, "transport.windw: unknown field"),
         ({"transport": {"plugin": "telport"}}, "transport.plugin: unknown transport plugin"),
+        ({"requests": [{"src": "n1", "dst": "n0", "ghz": {"other": "n9"}}]},
+         "requests[0].ghz.other: unknown node 'n9'"),
+        ({"requests": [{"src": "n1", "dst": "n0", "ghz": {"other": "n0"}}]},
+         "requests[0].ghz.other: the third node must differ"),
+        ({"network": None, "requests": [{"src": "n1", "dst": "n0", "ghz": {"other": "n2"}}]},
+         "requests[0].ghz: GHZ distribution needs a network layer"),
     ],
 )  # fmt: skip
 def test_bad_teleport_input_is_named_with_exit_code_2(
