@@ -269,7 +269,7 @@ def _print_summary(results: dict[str, Any]) -> None:
 
 
 def _print_measured_apps(results: dict[str, Any]) -> None:
-    """The QKD and CHSH tables of requests that asked for them."""
+    """The QKD, CHSH, teleportation and GHZ tables of requests that asked for them."""
     qkd = [req for req in results["requests"] if req.get("qkd")]
     if qkd:
         table = Table(title="QKD")
@@ -282,6 +282,37 @@ def _print_measured_apps(results: dict[str, Any]) -> None:
             table.add_row(
                 str(req["id"]), str(entry["sifted_bits"]), _fmt(entry["qber"]),
                 str(entry["final_key_length"]), _fmt(entry["key_rate_bps"], 2), status,
+            )  # fmt: skip
+        _out.print(table)
+    teleports = [req for req in results["requests"] if req.get("teleport")]
+    if teleports:
+        table = Table(title="teleportation (fidelity of delivered qubits to the state sent)")
+        for column in ("request", "state", "delivered", "failed", "in order", "fidelity",
+                       "95% CI"):  # fmt: skip
+            table.add_column(column, justify="right")
+        for req in teleports:
+            entry = req["teleport"]
+            fid = entry["fidelity"]
+            lo, hi = fid["ci95"]
+            table.add_row(
+                str(req["id"]), str(entry["state"]), f"{entry['delivered']}/{entry['qubits']}",
+                str(entry["failed"]), "yes" if entry["in_order"] else "NO", _fmt(fid["mean"]),
+                f"[{_fmt(lo)}, {_fmt(hi)}]" if lo is not None else "–",
+            )  # fmt: skip
+        _out.print(table)
+    ghz = [req for req in results["requests"] if req.get("ghz")]
+    if ghz:
+        table = Table(title="GHZ states (fidelity to (|000> + |111>)/sqrt(2))")
+        for column in ("request", "nodes", "states", "fidelity", "95% CI", "Werner prediction"):
+            table.add_column(column, justify="right")
+        for req in ghz:
+            entry = req["ghz"]
+            lo, hi = entry["fidelity"]["ci95"]
+            table.add_row(
+                str(req["id"]), ", ".join(entry["nodes"]), str(entry["states"]),
+                _fmt(entry["fidelity"]["mean"]),
+                f"[{_fmt(lo)}, {_fmt(hi)}]" if lo is not None else "–",
+                _fmt(entry["werner_prediction"]),
             )  # fmt: skip
         _out.print(table)
     chsh = [req for req in results["requests"] if req.get("chsh")]

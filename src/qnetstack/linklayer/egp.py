@@ -46,7 +46,8 @@ abort) reports the same error afterwards: OKs ≤ ``number``, then exactly one t
 (the last OK or one ERROR).
 
 Local operations of the layers above on held halves (``SwapRequest`` for entanglement swapping,
-``PurifyRequest`` for purification, ``MeasureRequest``) pass through to the hardware, and their
+``PurifyRequest`` for purification, ``MeasureRequest``, ``TeleportRequest`` for the transport
+layer's teleportation) pass through to the hardware, and their
 confirms pass back up; the halves they consume are taken off the memory books.
 
 Inputs per state: heralds only in ``GENERATING`` for the current tag (else
@@ -99,6 +100,8 @@ from qnetstack.physical.primitives import (
     PurifyRequest,
     SwapConfirm,
     SwapRequest,
+    TeleportConfirm,
+    TeleportRequest,
 )
 from qnetstack.service import (
     Effect,
@@ -171,7 +174,7 @@ class Egp:
                 self.memory.release(slot_1)
                 self.memory.release(slot_2)
                 return [SendDown(primitive)]
-            case MeasureRequest(slot):
+            case MeasureRequest(slot) | TeleportRequest(slot):
                 self.memory.release(slot)
                 return [SendDown(primitive)]
             case PurifyRequest(sacrifice_slot=slot):
@@ -202,7 +205,7 @@ class Egp:
                 return self._moved(slot_from, slot_to, "")
             case MoveFailure(slot_from, reason):
                 return self._moved(slot_from, None, reason)
-            case SwapConfirm() | MeasureConfirm() | PurifyConfirm():
+            case SwapConfirm() | MeasureConfirm() | PurifyConfirm() | TeleportConfirm():
                 return [Indicate(primitive), *self._wake()]
         raise LocalProtocolError(f"{self.name}: unexpected {primitive!r} from the physical layer")
 

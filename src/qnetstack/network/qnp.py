@@ -148,7 +148,13 @@ from qnetstack.network.primitives import (
     NetworkOkIndication,
     NetworkReleaseRequest,
 )
-from qnetstack.physical.primitives import PurifyConfirm, SwapConfirm, SwapRequest
+from qnetstack.physical.primitives import (
+    PurifyConfirm,
+    SwapConfirm,
+    SwapRequest,
+    TeleportConfirm,
+    TeleportRequest,
+)
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -218,6 +224,8 @@ class Qnp:
                 return self._create(primitive, now_ps)
             case NetworkReleaseRequest(slot):
                 return [SendDown(ReleaseRequest(slot))]
+            case TeleportRequest():  # the transport layer's local operation on a delivered half
+                return [SendDown(primitive)]
         raise LocalProtocolError(f"{self.name}: the network layer cannot handle {primitive!r}")
 
     def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
@@ -230,6 +238,8 @@ class Qnp:
                 return self._on_swapped(primitive, now_ps)
             case PurifyConfirm():
                 return self._on_purified(primitive, now_ps)
+            case TeleportConfirm():
+                return [Indicate(primitive)]
         raise LocalProtocolError(f"{self.name}: unexpected {primitive!r} from the link layer")
 
     def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:

@@ -15,6 +15,8 @@ from qnetstack.physical.primitives import (
     PurifyRequest,
     SwapConfirm,
     SwapRequest,
+    TeleportConfirm,
+    TeleportRequest,
 )
 from qnetstack.physical.qstore import Formalism, MemoryModel, PairState, PairStore
 from qnetstack.physical.station import AttemptStation, HeraldModel, SampledStation, Station
@@ -45,4 +47,6 @@ __all__ = [
     "Station",
     "SwapConfirm",
     "SwapRequest",
+    "TeleportConfirm",
+    "TeleportRequest",
 ]

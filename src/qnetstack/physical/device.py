@@ -11,6 +11,8 @@ The entity serves the primitives of :mod:`qnetstack.physical.primitives`:
   indicates ``PairReadyIndication`` upwards. A herald for a tag that was aborted (or never
   requested) is discarded: the half is dropped from the pair store.
 * ``AbortRequest`` frees the reservation and tells the station; ``FreeRequest`` releases a slot.
+* ``TeleportRequest`` measures a payload qubit with a held half in the Bell basis (the sending
+  side of teleportation; noise as for a swap: ``swap_noise``) and frees the slot.
 
 The entity is platform-neutral; a platform passes its own node parameters (slot count).
 """
@@ -39,10 +41,12 @@ from qnetstack.physical.primitives import (
     PurifyRequest,
     SwapConfirm,
     SwapRequest,
+    TeleportConfirm,
+    TeleportRequest,
 )
 from qnetstack.physical.purify import check_protocol
 from qnetstack.physical.qstore import PairStore
-from qnetstack.quantum import Basis
+from qnetstack.quantum import Basis, DensityMatrix
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -163,6 +167,10 @@ class MemoryDevice:
                     slot_1, slot_2, now_ps, gate_depolar_prob=gate, readout_flip_prob=readout
                 )
                 return [Indicate(SwapConfirm(slot_1, slot_2, outcome))]
+            case TeleportRequest(slot, payload):
+                gate, readout = self.swap_noise
+                outcome = self._teleport(slot, payload, now_ps, gate, readout)
+                return [Indicate(TeleportConfirm(slot, outcome >> 1, outcome & 1))]
             case PurifyRequest(keep_slot, sacrifice_slot):
                 gate, readout = self.swap_noise
                 outcome = self._purify(primitive, now_ps, gate, readout)
@@ -235,6 +243,32 @@ class MemoryDevice:
         for slot in (slot_1, slot_2):
             del self._held[slot]
             self._release_slot(slot)
+        return reported
+
+    def _teleport(
+        self,
+        slot: int,
+        payload: DensityMatrix,
+        now_ps: int,
+        gate_depolar_prob: float,
+        readout_flip_prob: float,
+    ) -> int:
+        """Bell-state measurement of ``payload`` with the half in ``slot``; frees the slot;
+        the reported outcome (Bell index)."""
+        half = self.held(slot)
+        try:
+            _, reported, _ = self.store.teleport(
+                half,
+                payload,
+                now_ps,
+                self.rng,
+                gate_depolar_prob=gate_depolar_prob,
+                readout_flip_prob=readout_flip_prob,
+            )
+        except ValueError as exc:
+            raise LocalProtocolError(f"{self.name}: teleport from slot {slot}: {exc}") from None
+        del self._held[slot]
+        self._release_slot(slot)
         return reported
 
     def _purify(

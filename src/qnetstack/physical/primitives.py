@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qnetstack.quantum import Basis
+from qnetstack.quantum import Basis, DensityMatrix
 from qnetstack.service import Primitive
 
 __all__ = [
@@ -32,6 +32,8 @@ __all__ = [
     "PurifyRequest",
     "SwapConfirm",
     "SwapRequest",
+    "TeleportConfirm",
+    "TeleportRequest",
 ]
 
 
@@ -133,6 +135,23 @@ class PurifyRequest(Primitive):
     sacrifice_frame: int
 
 
+@dataclass(frozen=True, slots=True)
+class TeleportRequest(Primitive):
+    """Teleportation's sending side: a Bell-state measurement on a payload qubit and the half in
+    ``slot``.
+
+    The node prepares ``payload`` (one qubit; in the simulation its density matrix stands for
+    the qubit the user hands over) and measures it with its half in the Bell basis, with the
+    same gate and readout noise as entanglement swapping; the slot is freed. The answer,
+    :class:`TeleportConfirm`, carries the two outcome bits as read. The pair's other half now
+    holds the payload up to the Pauli with XOR mask ``outcome ⊕ bell_index`` (the pair's Bell
+    state), which the receiver applies (see :meth:`~qnetstack.physical.qstore.PairStore.teleport`).
+    """
+
+    slot: int
+    payload: DensityMatrix
+
+
 PhysicalRequest = (
     GenerateRequest
     | AbortRequest
@@ -141,6 +160,7 @@ PhysicalRequest = (
     | MoveRequest
     | SwapRequest
     | PurifyRequest
+    | TeleportRequest
 )
 """Every primitive the physical layer accepts from above."""
 
@@ -235,3 +255,21 @@ class PurifyConfirm(Primitive):
     keep_slot: int
     sacrifice_slot: int
     outcome: int
+
+
+@dataclass(frozen=True, slots=True)
+class TeleportConfirm(Primitive):
+    """A :class:`TeleportRequest` is done; ``m1``, ``m2`` are the Bell-measurement bits as read.
+
+    ``outcome`` = (m1 << 1) | m2 is the Bell index (``BellIndex``) the payload and the half
+    were projected onto, the label convention of :mod:`qnetstack.quantum.bell`.
+    """
+
+    slot: int
+    m1: int
+    m2: int
+
+    @property
+    def outcome(self) -> int:
+        """The Bell index ``(m1 << 1) | m2``."""
+        return (self.m1 << 1) | self.m2

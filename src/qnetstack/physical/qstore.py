@@ -29,6 +29,7 @@ from qnetstack.physical.purify import (
 )
 from qnetstack.quantum import Basis, BellDiagonal, DensityMatrix, bell_state_measurement
 from qnetstack.quantum import swap as bell_swap
+from qnetstack.quantum.gates import pauli
 
 __all__ = ["Formalism", "MemoryModel", "PairState", "PairStore"]
 
@@ -289,6 +290,70 @@ class PairStore:
         self._aliases[(p2, o2)] = (new_id, 1)
         del self._entries[p1], self._entries[p2]
         return new_id, true_outcome, reported
+
+    def teleport(
+        self,
+        half: tuple[int, int],
+        payload: DensityMatrix,
+        now_ps: int,
+        rng: np.random.Generator,
+        *,
+        gate_depolar_prob: float = 0.0,
+        readout_flip_prob: float = 0.0,
+    ) -> tuple[int, int, DensityMatrix]:
+        """Teleportation's sending side: a Bell-state measurement on a payload qubit and a half.
+
+        The payload (a one-qubit state prepared at the node holding ``half``) and that half are
+        measured in the Bell basis after a two-qubit gate whose noise is depolarising
+        ``gate_depolar_prob`` on both (as in :meth:`swap`); each outcome bit is then misread with
+        ``readout_flip_prob``. The pair's other half is left holding the teleported state
+        *before* its Pauli correction: the pair's entry keeps the remote half (same id and
+        qubit index, same memory and clock) in a product state with the measured half, which is
+        discarded. A Bell-diagonal pair is converted to its density matrix first.
+
+        Frame: with the pair in Bell state b and outcome m, the remote qubit holds σ ψ σ†
+        where σ is the Pauli with XOR mask ``m ⊕ b`` (:mod:`qnetstack.quantum.bell`), so the
+        receiver's correction is that Pauli (exact for every m and b up to a global phase;
+        checked by the tests).
+
+        Returns:
+            ``(true outcome, reported outcome, remote state)``: Bell indices (0..3) and the
+            remote half's uncorrected one-qubit state at ``now_ps``.
+        """
+        if payload.n_qubits != 1:
+            raise ValueError(f"the payload must be one qubit, got {payload.n_qubits}")
+        pair_id, local = self.resolve(*half)
+        entry = self._get(pair_id)
+        if not entry.alive[local]:
+            raise ValueError(f"half {local} of pair {pair_id} was already discarded")
+        remote = 1 - local
+        pair = _as_dm(self.state(pair_id, now_ps)).permute((local, remote))
+        joint = payload.tensor(pair)  # (payload, local half, remote half)
+        if gate_depolar_prob:
+            joint = joint.depolarise(0, gate_depolar_prob).depolarise(1, gate_depolar_prob)
+        outcome, remote_state = bell_state_measurement(joint, 0, 1, rng)
+        true_outcome = int(outcome)
+        flips = 0
+        if readout_flip_prob:
+            flips = sum(bit for bit in (1, 2) if rng.random() < readout_flip_prob)
+        ground = DensityMatrix.zero(1)  # the measured half, reset and discarded
+        product = ground.tensor(remote_state).permute((1, 0) if local == 1 else (0, 1))
+        entry.state = product
+        if self._pending:
+            self._abandon_rounds(pair_id)
+        entry.alive[local] = False
+        return true_outcome, true_outcome ^ flips, remote_state
+
+    def qubit_state(self, pair_id: int, qubit_index: int, now_ps: int) -> DensityMatrix:
+        """One half's reduced state, aged to ``now_ps`` (e.g. a teleported qubit)."""
+        pair_id, qubit_index = self.resolve(pair_id, qubit_index)
+        state = self.state(pair_id, now_ps, (qubit_index,))
+        return _as_dm(state).partial_trace([qubit_index])
+
+    @staticmethod
+    def corrected(state: DensityMatrix, mask: int) -> DensityMatrix:
+        """``state`` after the Pauli with XOR mask ``mask`` (0 = I, 1 = X, 2 = Z, 3 = Y)."""
+        return state.apply_unitary(pauli(mask), [0]) if mask else state
 
     def purify(
         self,

@@ -29,6 +29,7 @@ _PLUGIN_SECTIONS: dict[str, LayerName] = {
     "platform": LayerName.PHYSICAL,
     "link_layer": LayerName.LINK,
     "network": LayerName.NETWORK,
+    "transport": LayerName.TRANSPORT,
 }
 
 
@@ -265,6 +266,10 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
         issues.append(ScenarioIssue("nodes", "at least two nodes are needed (or a topology)"))
     if not scenario.links:
         issues.append(ScenarioIssue("links", "at least one link is needed (or a topology)"))
+    if scenario.transport is not None and scenario.network is None:
+        issues.append(
+            ScenarioIssue("transport", "a transport layer needs a network layer (network: ...)")
+        )
     if not scenario.nodes:
         return issues  # every name elsewhere would be reported unknown
     names = [node.name for node in scenario.nodes]
@@ -322,6 +327,8 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
                 )
             )
         issues += _check_measure_apps(i, request)
+        issues += _check_teleport(i, request, scenario)
+        issues += _check_ghz(i, request, scenario, known, allowed)
         if request.start_s >= scenario.stop_time_s:
             issues.append(
                 ScenarioIssue(
@@ -354,6 +361,67 @@ def _check_measure_apps(i: int, request: RequestSpec) -> list[ScenarioIssue]:
                     f"(got {request.measure_basis!r})",
                 )
             )
+    return issues
+
+
+def _check_teleport(i: int, request: RequestSpec, scenario: Scenario) -> list[ScenarioIssue]:
+    """Teleportation runs over the network layer's end-to-end pairs, kept in memory."""
+    if request.teleport is None:
+        return []
+    issues = []
+    if scenario.network is None:
+        issues.append(
+            ScenarioIssue(
+                f"requests[{i}].teleport",
+                "teleportation needs a network layer: add network: {plugin: qnp}",
+            )
+        )
+    if request.type != "keep":
+        issues.append(
+            ScenarioIssue(
+                f"requests[{i}].type",
+                f"a teleport request keeps its pairs: allowed type: keep (got {request.type!r})",
+            )
+        )
+    if request.atomic:
+        issues.append(
+            ScenarioIssue(f"requests[{i}].atomic", "teleport requests send qubits one by one")
+        )
+    return issues
+
+
+def _check_ghz(
+    i: int, request: RequestSpec, scenario: Scenario, known: set[str], allowed: str
+) -> list[ScenarioIssue]:
+    """GHZ fusion needs end-to-end pairs kept at the centre, with a third, distinct node."""
+    spec = request.ghz
+    if spec is None:
+        return []
+    where = f"requests[{i}].ghz"
+    issues = []
+    if scenario.network is None:
+        issues.append(
+            ScenarioIssue(
+                where, "GHZ distribution needs a network layer: add network: {plugin: qnp}"
+            )
+        )
+    if request.teleport is not None:
+        issues.append(ScenarioIssue(where, "a request either teleports or makes GHZ states"))
+    if request.type != "keep":
+        issues.append(
+            ScenarioIssue(
+                f"requests[{i}].type",
+                f"GHZ fusion keeps its pairs: allowed type: keep (got {request.type!r})",
+            )
+        )
+    if spec.other not in known:
+        issues.append(
+            ScenarioIssue(f"{where}.other", f"unknown node {spec.other!r}; nodes: {allowed}")
+        )
+    elif spec.other in (request.src, request.dst):
+        issues.append(
+            ScenarioIssue(f"{where}.other", "the third node must differ from src and dst")
+        )
     return issues
 
 

@@ -20,6 +20,7 @@ from qnetstack.physical.qstore import Formalism
 __all__ = [
     "ChainTopology",
     "FileTopology",
+    "GhzSpec",
     "GridTopology",
     "LinkSpec",
     "NodeSpec",
@@ -30,6 +31,7 @@ __all__ = [
     "RoutingSpec",
     "Scenario",
     "StarTopology",
+    "TeleportSpec",
     "Topology",
     "WaxmanTopology",
 ]
@@ -218,6 +220,33 @@ class QkdSpec(BaseModel):
     )
 
 
+class TeleportSpec(BaseModel):
+    """Teleport qubits instead of handing out pairs: one qubit per requested pair.
+
+    Needs a network layer (the transport layer runs on top of it); the request's
+    ``min_fidelity`` is the fidelity of the pairs used (a delivered qubit then has (2F + 1)/3 on
+    Werner pairs, physics.md F7).
+    """
+
+    model_config = _FROZEN
+
+    state: Literal["0", "1", "+", "-", "+i", "-i"] | tuple[float, float] = Field(
+        description="The qubit sent: a Pauli eigenstate by name ('0', '1', '+', '-', '+i', "
+        "'-i') or Bloch angles [theta, phi] in radians."
+    )
+
+
+class GhzSpec(BaseModel):
+    """Distribute GHZ states of three nodes: the request's src is the centre B, dst is A."""
+
+    model_config = _FROZEN
+
+    other: str = Field(
+        description="The third node C: the centre (src) gets one end-to-end pair with dst and "
+        "one with this node per GHZ state, and fuses them (needs a network layer)."
+    )
+
+
 class RequestSpec(BaseModel):
     """An application request: entangled pairs between two nodes."""
 
@@ -261,6 +290,17 @@ class RequestSpec(BaseModel):
         description="Estimate the CHSH value S from the X and Z correlators of the measured "
         "pairs (needs type 'measure' and measure_basis 'random'); reported in 'chsh'.",
     )
+    teleport: TeleportSpec | None = Field(
+        None,
+        description="Send `pairs` qubits in this state from src to dst by teleportation "
+        "(needs a network layer; type 'keep'); the result goes to the request's 'teleport' "
+        "entry and 'fidelity' is the delivered qubits' fidelity to the state sent.",
+    )
+    ghz: GhzSpec | None = Field(
+        None,
+        description="Make `pairs` GHZ states of (dst, src, ghz.other), src being the centre "
+        "(needs a network layer; type 'keep'); reported in the request's 'ghz' entry.",
+    )
 
 
 class Scenario(BaseModel):
@@ -296,6 +336,11 @@ class Scenario(BaseModel):
         None,
         description="Network-layer protocol plugin (e.g. 'qnp') and its parameters; needed "
         "for requests between nodes that are not neighbours.",
+    )
+    transport: PluginChoice | None = Field(
+        None,
+        description="Transport-layer plugin (e.g. 'teleport') and its parameters; needs a "
+        "network layer. Added with its defaults when a request teleports.",
     )
     routing: RoutingSpec | None = Field(
         None, description="Routing strategy of the network layer (default: shortest hops)."

@@ -10,12 +10,20 @@ the source's link layer. When both ends have announced a pair (OK), the runner r
 *simulated* state (aged to that instant) from the pair store, computes its fidelity to the
 announced Bell state, and releases both halves. This observer role is the only code that reads
 ground-truth quantum states; no protocol does.
+
+With a transport layer (a ``teleport`` request, or a ``transport:`` section) every node gets
+the transport entity above its network layer and a :class:`~qnetstack.transport.QubitSocket`. A
+teleport request sends ``pairs`` qubits at ``start_s`` through the source's socket; the runner
+measures each delivered qubit's fidelity to the state sent from the ground truth (the
+receiver's half after the teleportation, aged to the delivery, with the Pauli correction the
+indication carries) and frees it; errors are counted where the sender reports them.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -44,11 +52,20 @@ from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import PairStore
 from qnetstack.physical.station import AttemptStation, Station
 from qnetstack.runtime import PluginRegistry, Runtime, fibre_delay_ps
+from qnetstack.scenario.ghz import GHZ_REQUEST_BASE, GhzRequest
 from qnetstack.scenario.load import LoadedScenario
 from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json
 from qnetstack.scenario.routing import make_router
 from qnetstack.scenario.schema import RoutingSpec
 from qnetstack.service import LayerName, Primitive
+from qnetstack.transport import (
+    QubitDeliveredIndication,
+    QubitSentConfirm,
+    QubitSocket,
+    TeleportConfig,
+    TransportErrorIndication,
+)
+from qnetstack.transport.states import payload_ket
 
 __all__ = ["RequestStats", "Simulation", "run_scenario"]
 
@@ -86,6 +103,8 @@ class RequestStats:
     records: MeasuredRecords | None = None  # 'measure' requests with qkd or chsh
     qkd: dict[str, Any] | None = None
     chsh: dict[str, Any] | None = None
+    teleport: _TeleportStats | None = None
+    ghz: GhzRequest | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The results-contract entry for this request."""
@@ -118,6 +137,37 @@ class RequestStats:
             "error_messages": list(self.error_messages),
             "qkd": self.qkd,
             "chsh": self.chsh,
+            **({"teleport": self.teleport.to_json(self)} if self.teleport is not None else {}),
+            **({"ghz": self.ghz.to_json()} if self.ghz is not None else {}),
+        }
+
+
+@dataclass(slots=True)
+class _TeleportStats:
+    """What a teleport request's qubits did (fidelities go to the request's ``fidelity``)."""
+
+    state: str | list[float]
+    ket: Any
+    payloads: dict[int, int] = field(default_factory=dict)  # payload id -> index in request
+    sent: int = 0
+    failed: int = 0
+    sequences: list[int] = field(default_factory=list)  # delivery order
+    corrections: dict[int, int] = field(default_factory=dict)  # Pauli mask -> count
+
+    def to_json(self, stats: RequestStats) -> dict[str, Any]:
+        mean, (lo, hi) = mean_ci95(stats.fidelities)
+        in_order = all(a < b for a, b in zip(self.sequences, self.sequences[1:], strict=False))
+        goodness, _ = mean_ci95(stats.goodness)
+        return {
+            "state": self.state,
+            "qubits": stats.requested,
+            "sent": self.sent,
+            "delivered": stats.delivered,
+            "failed": self.failed,
+            "in_order": in_order,
+            "fidelity": {"mean": mean, "ci95": [lo, hi], "n": len(stats.fidelities)},
+            "expected_from_goodness": None if goodness is None else (2 * goodness + 1) / 3,
+            "corrections": {str(k): v for k, v in sorted(self.corrections.items())},
         }
 
 
@@ -165,9 +215,16 @@ class Simulation:
         if scenario.network is not None:
             network_spec = registry.get(LayerName.NETWORK, scenario.network.plugin)
             self._build_network(network_spec.factory, loaded.plugin_configs["network"])
+        self.sockets: dict[str, QubitSocket] = {}
+        """The qubit socket of every node (only with a transport layer)."""
+        if self._wants_transport():
+            self._build_transport(registry)
         self.requests: list[RequestStats] = []
         self._halves: dict[EntanglementId | NetworkEntanglementId, _Half] = {}
         self._due_ps: dict[int, int] = {}
+        self._payloads: dict[tuple[str, int], int] = {}  # (sender, payload id) -> request
+        self._ghz_ids: dict[int, tuple[int, str]] = {}  # network request id -> (request, role)
+        self._next_ghz_id = GHZ_REQUEST_BASE
         self._open = 0
         for node in self.runtime.nodes.values():
             node.top_handler = self._on_top
@@ -236,6 +293,26 @@ class Simulation:
             rng = self.runtime.rng(f"{node.name}/network")
             self.runtime.node(node.name).add(factory(node.name, config, context, rng))
 
+    def _wants_transport(self) -> bool:
+        scenario = self.loaded.scenario
+        wanted = scenario.transport is not None or any(r.teleport for r in scenario.requests)
+        return wanted and scenario.network is not None
+
+    def _build_transport(self, registry: PluginRegistry) -> None:
+        """The transport layer above the network layer of every node, and its sockets."""
+        choice = self.loaded.scenario.transport
+        name = choice.plugin if choice is not None else "teleport"
+        spec = registry.get(LayerName.TRANSPORT, name)
+        config = self.loaded.plugin_configs.get("transport") or TeleportConfig()
+        for node in self.loaded.scenario.nodes:
+            rng = self.runtime.rng(f"{node.name}/transport")
+            self.runtime.node(node.name).add(spec.factory(node.name, config, rng))
+            socket = QubitSocket(self.runtime, node.name)
+            socket.on_delivered = self._on_qubit
+            socket.on_error = partial(self._on_qubit_error, node.name)
+            socket.on_sent = partial(self._on_qubit_sent, node.name)
+            self.sockets[node.name] = socket
+
     def _route_function(self, graph: nx.Graph[str]) -> Any:
         """``(src, dst) -> path`` from the scenario's routing strategy."""
         spec = self.loaded.scenario.routing or RoutingSpec()
@@ -250,6 +327,15 @@ class Simulation:
             self.requests.append(stats)
             self._due_ps[index] = start_ps
             self._open += 1
+            if spec.teleport is not None:
+                self._schedule_teleport(stats, start_ps)
+                continue
+            if spec.ghz is not None:
+                stats.request_type = "ghz"
+                rng = self.runtime.rng(f"app/ghz/{index}")
+                stats.ghz = GhzRequest(index, spec.src, spec.dst, spec.ghz.other, rng)
+                self.runtime.sim.schedule_at(start_ps, partial(self._ghz_round, stats))
+                continue
             create = CreateRequest(
                 request_id=index,
                 remote=spec.dst,
@@ -275,9 +361,134 @@ class Simulation:
             else:
                 self.runtime.request_at(start_ps, spec.src, create, LayerName.LINK)
 
+    def _schedule_teleport(self, stats: RequestStats, start_ps: int) -> None:
+        """``pairs`` qubits through the source's socket at the start time."""
+        spec = self.loaded.scenario.requests[stats.index]
+        assert spec.teleport is not None
+        state = spec.teleport.state
+        stats.request_type = "teleport"
+        stats.teleport = _TeleportStats(
+            state if isinstance(state, str) else list(state), payload_ket(state)
+        )
+        socket = self.sockets[spec.src]
+        qubit_fidelity = (2 * spec.min_fidelity + 1) / 3  # the transport inverts F7 again
+        max_time_ps = round(spec.max_time_s * _PS_PER_S)
+
+        def send() -> None:
+            assert stats.teleport is not None
+            for i in range(spec.pairs):
+                pid = socket.send(
+                    spec.dst, state, min_fidelity=qubit_fidelity, max_time_ps=max_time_ps
+                )
+                stats.teleport.payloads[pid] = i
+                self._payloads[(spec.src, pid)] = stats.index
+
+        self.runtime.sim.schedule_at(start_ps, send)
+
+    def _on_qubit(self, qubit: QubitDeliveredIndication, now_ps: int) -> None:
+        """A qubit arrived: its fidelity to the state sent, from the ground truth; then free."""
+        stats = self.requests[self._payloads[(qubit.sender, qubit.payload_id)]]
+        teleport = stats.teleport
+        assert teleport is not None
+        node = stats.dst
+        pair_id, qubit_index = self._device(node).held(qubit.slot)
+        state = self.store.qubit_state(pair_id, qubit_index, now_ps)
+        corrected = self.store.corrected(state, qubit.correction)
+        stats.fidelities.append(float(corrected.fidelity_pure(teleport.ket)))
+        stats.goodness.append(qubit.goodness)
+        teleport.sequences.append(qubit.sequence)
+        teleport.corrections[qubit.correction] = teleport.corrections.get(qubit.correction, 0) + 1
+        stats.delivered += 1
+        stats.latencies_s.append((now_ps - self._due_ps[stats.index]) / _PS_PER_S)
+        self._due_ps[stats.index] = now_ps
+        stats.last_delivery_ps = now_ps
+        self.sockets[node].release(qubit.slot)
+        self._teleport_progress(stats)
+
+    def _on_qubit_sent(self, node: str, confirm: QubitSentConfirm, now_ps: int) -> None:
+        stats = self.requests[self._payloads[(node, confirm.payload_id)]]
+        assert stats.teleport is not None
+        stats.teleport.sent += 1
+
+    def _on_qubit_error(self, node: str, error: TransportErrorIndication, now_ps: int) -> None:
+        """The sender reports a qubit that was not sent (it never reaches the receiver)."""
+        stats = self.requests[self._payloads[(node, error.payload_id)]]
+        assert stats.teleport is not None
+        stats.teleport.failed += 1
+        stats.errors[error.code.value] = stats.errors.get(error.code.value, 0) + 1
+        if len(stats.error_messages) < 10:
+            stats.error_messages.append(f"{error.code.value}: {error.message}")
+        self._teleport_progress(stats)
+
+    def _teleport_progress(self, stats: RequestStats) -> None:
+        assert stats.teleport is not None
+        if not stats.finished and stats.delivered + stats.teleport.failed == stats.requested:
+            self._finish(stats)
+
+    def _ghz_round(self, stats: RequestStats) -> None:
+        """Ask for the next GHZ state's two pairs at the centre."""
+        assert stats.ghz is not None
+        spec = self.loaded.scenario.requests[stats.index]
+        for role, create in stats.ghz.round_requests(self._next_ghz_id):
+            self._ghz_ids[create.request_id] = (stats.index, role)
+            create = NetworkCreateRequest(
+                request_id=create.request_id,
+                remote=create.remote,
+                min_fidelity=spec.min_fidelity,
+                max_time_ps=round(spec.max_time_s * _PS_PER_S),
+                purpose_id=spec.purpose_id,
+            )
+            self.runtime.request(stats.src, create, LayerName.NETWORK)
+        self._next_ghz_id += 2
+
+    def _on_ghz(self, node: str, primitive: Primitive, now_ps: int) -> bool:
+        """OKs and errors of GHZ pairs; True when ``primitive`` was one."""
+        match primitive:
+            case NetworkOkIndication(entanglement_id=ent) if ent.request_id in self._ghz_ids:
+                index, role = self._ghz_ids[ent.request_id]
+                stats = self.requests[index]
+                assert stats.ghz is not None
+                if stats.finished:
+                    self.runtime.request(
+                        node, NetworkReleaseRequest(primitive.slot), LayerName.NETWORK
+                    )
+                    return True
+                if node == stats.src:
+                    stats.goodness.append(primitive.goodness)
+                if stats.ghz.add(role, node, primitive):
+                    devices = {n: self._device(n) for n in (stats.ghz.a, stats.src, stats.ghz.c)}
+                    for holder, slot in stats.ghz.fuse(self.store, devices, now_ps):
+                        self.runtime.request(holder, NetworkReleaseRequest(slot), LayerName.NETWORK)
+                    stats.fidelities.append(stats.ghz.fidelities[-1])
+                    stats.delivered += 1
+                    stats.latencies_s.append((now_ps - self._due_ps[index]) / _PS_PER_S)
+                    self._due_ps[index] = now_ps
+                    stats.last_delivery_ps = now_ps
+                    if stats.delivered == stats.requested:
+                        self._finish(stats)
+                    else:
+                        self._ghz_round(stats)
+                return True
+            case NetworkErrorIndication(origin, rid, code, message) if rid in self._ghz_ids:
+                stats = self.requests[self._ghz_ids[rid][0]]
+                if node == origin and not stats.finished:
+                    stats.errors[code.value] = stats.errors.get(code.value, 0) + 1
+                    stats.error_messages.append(f"{code.value}: {message}")
+                    assert stats.ghz is not None
+                    for holder, slot in stats.ghz.drop_round():
+                        self.runtime.request(holder, NetworkReleaseRequest(slot), LayerName.NETWORK)
+                    self._finish(stats)
+                return True
+        return False
+
     # --- the application role -------------------------------------------------------------
 
     def _on_top(self, node: str, primitive: Primitive, now_ps: int) -> None:
+        socket = self.sockets.get(node)
+        if socket is not None and socket.handle(primitive, now_ps):
+            return
+        if self._ghz_ids and self._on_ghz(node, primitive, now_ps):
+            return
         match primitive:
             case OkIndication() | NetworkOkIndication():
                 self._on_ok(node, primitive, now_ps)

@@ -44,9 +44,11 @@ from qnetstack.physical.primitives import (
     PurifyRequest,
     SwapConfirm,
     SwapRequest,
+    TeleportConfirm,
+    TeleportRequest,
 )
 from qnetstack.physical.qstore import MemoryModel, PairStore
-from qnetstack.quantum import Basis
+from qnetstack.quantum import Basis, DensityMatrix
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -123,6 +125,8 @@ class NVDevice(MemoryDevice):
                 return self._start_swap(slot_1, slot_2, now_ps)
             case PurifyRequest():
                 return self._start_purify(primitive, now_ps)
+            case TeleportRequest(slot, payload):
+                return self._start_teleport(slot, payload, now_ps)
             case FreeRequest(slot) if slot in self._moving or slot in self._moving.values():
                 raise LocalProtocolError(f"{self.name}: slot {slot} is being moved")
         return super().from_above(primitive, now_ps)
@@ -135,6 +139,8 @@ class NVDevice(MemoryDevice):
                 return self._finish_move(slot_from, now_ps)
             case ("swapped", int(slot_1), int(slot_2), int(outcome)):
                 return [Indicate(SwapConfirm(slot_1, slot_2, outcome))]
+            case ("teleported", int(slot), int(outcome)):
+                return [Indicate(TeleportConfirm(slot, outcome >> 1, outcome & 1))]
             case ("purified", int(keep_slot), int(sacrifice_slot), int(outcome)):
                 return [Indicate(PurifyConfirm(keep_slot, sacrifice_slot, outcome))]
         raise LocalProtocolError(f"{self.name}: unknown timer {key!r}")
@@ -212,6 +218,25 @@ class NVDevice(MemoryDevice):
         )
         duration_us = 2 * cfg.ec_gate.duration_us + 2 * electron.readout_duration_us
         return [StartTimer(("swapped", slot_1, slot_2, outcome), round(duration_us * 1e6))]
+
+    def _start_teleport(self, slot: int, payload: DensityMatrix, now_ps: int) -> list[Effect]:
+        """The sending side of teleportation, timed and noisy like a swap (the payload is
+        taken to sit in the electron or a carbon next to the half): one E–C gate (its
+        depolarising on both qubits), both qubits read out through the electron with the mean
+        readout error. Duration: two E–C gates and two electron readouts."""
+        if slot in self._moving or slot in self._moving.values():
+            raise LocalProtocolError(f"{self.name}: slot {slot} is being moved")
+        cfg = self.config
+        electron = cfg.electron
+        outcome = self._teleport(
+            slot,
+            payload,
+            now_ps,
+            cfg.ec_gate.depolar_prob_per_qubit,
+            1.0 - (electron.readout_f0 + electron.readout_f1) / 2,
+        )
+        duration_us = 2 * cfg.ec_gate.duration_us + 2 * electron.readout_duration_us
+        return [StartTimer(("teleported", slot, outcome), round(duration_us * 1e6))]
 
     def _start_purify(self, request: PurifyRequest, now_ps: int) -> list[Effect]:
         """This node's part of a purification round, like a Bell-state measurement: one E–C
