@@ -10,7 +10,8 @@ scenario runs as a fresh process per side, alternately (qnetstack, SeQUeNCe, qne
 drift in the load of this shared machine hits both; each script prints one JSON line, and the
 table reports the median of the repeats and how many times better qnetstack is (events or
 sifted bits per wall second: qnetstack / SeQUeNCe; wall seconds per pair: SeQUeNCe /
-qnetstack), against the goals of issue 9.
+qnetstack) as the ratio of the two medians, the range of the per-repeat ratios (repeat i of
+one side against repeat i of the other), and the goals of issue 9.
 
 ``--skip-peer`` runs the qnetstack side only (no virtual environment, no network); ``--quick``
 shrinks every scenario to a smoke-test size (the figures are then meaningless).
@@ -262,6 +263,12 @@ def summarise(outcomes: list[Outcome]) -> list[dict[str, Any]]:
             records = outcome.qnetstack.get(variant.label, [])
             ours = median_value(records)
             ratio = advantage(case, ours, peer)
+            paired = [  # repeat i of qnetstack against repeat i of the peer: the spread
+                advantage(case, mine.get("value"), theirs.get("value"))
+                for mine, theirs in zip(records, outcome.peer, strict=False)
+                if "error" not in mine and "error" not in theirs
+            ]
+            spread = [value for value in paired if value is not None]
             headline = index == 0
             sample = next((r for r in records if "error" not in r), {})
             rows.append({
@@ -273,6 +280,8 @@ def summarise(outcomes: list[Outcome]) -> list[dict[str, Any]]:
                 "qnetstack_median": ours,
                 "sequence_median": peer,
                 "advantage": ratio,
+                "advantage_min": min(spread) if spread else None,
+                "advantage_max": max(spread) if spread else None,
                 "goal": case.goal if headline else None,
                 "goal_text": case.goal_text if headline else None,
                 "goal_met": (ratio >= case.goal) if (headline and ratio is not None) else None,
@@ -294,21 +303,23 @@ def fmt(value: float | None, unit: str | None) -> str:
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| scenario | qnetstack configuration | qnetstack (median) | SeQUeNCe 0.8.5 (median) "
-        "| qnetstack advantage | goal |",
-        "|---|---|---|---|---|---|",
+        "| qnetstack advantage | per-repeat range | goal |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         ratio = row["advantage"]
         ratio_text = "–" if ratio is None else f"{ratio:,.3g}×"
         if row["headline"]:
             ratio_text = f"**{ratio_text}**"
+        low, high = row["advantage_min"], row["advantage_max"]
+        spread = "–" if low is None else f"{low:,.3g}–{high:,.3g}×"
         goal = ""
         if row["goal_text"]:
             verdict = {True: "met", False: "missed", None: "not measured"}[row["goal_met"]]
             goal = f"{row['goal_text']}: {verdict}"
         lines.append(
             f"| {row['scenario']} | {row['variant']} | {fmt(row['qnetstack_median'], row['unit'])} "
-            f"| {fmt(row['sequence_median'], row['unit'])} | {ratio_text} | {goal} |"
+            f"| {fmt(row['sequence_median'], row['unit'])} | {ratio_text} | {spread} | {goal} |"
         )
     return "\n".join(lines)
 
