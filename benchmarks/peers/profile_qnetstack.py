@@ -96,6 +96,34 @@ def top_table(stats: pstats.Stats, key: str, top: int) -> list[str]:
     return lines
 
 
+def _package(key: tuple[str, int, str]) -> str:
+    """Who owns a function: a qnetstack subpackage, a third-party package, or built-ins."""
+    filename = key[0]
+    if filename == "~":
+        return "built-ins (numpy C calls, heapq, isinstance, …)"
+    if "/src/qnetstack/" in filename:
+        return "qnetstack." + filename.split("/src/qnetstack/", 1)[1].split("/", 1)[0].split(".")[0]
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0]
+    if "/benchmarks/" in filename:
+        return "benchmark driver"
+    return "standard library"
+
+
+def package_table(stats: pstats.Stats) -> list[str]:
+    """Own time summed per package: where the run goes, coarse-grained."""
+    entries: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    run_s = max(entry[3] for entry in entries.values())
+    own: dict[str, float] = {}
+    for key, entry in entries.items():
+        own[_package(key)] = own.get(_package(key), 0.0) + entry[2]
+    lines = ["| package | own time s | share of run |", "|---|---|---|"]
+    for name, seconds in sorted(own.items(), key=lambda item: item[1], reverse=True):
+        if seconds / run_s >= 0.01:
+            lines.append(f"| {name} | {seconds:.3f} | {seconds / run_s:.0%} |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="-", help="Markdown output file (- = stdout)")
@@ -116,6 +144,8 @@ def main() -> None:
         entries: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
         run_s = max(entry[3] for entry in entries.values())
         chunks.append(f"Profiled run: {run_s:.2f} s (with the profiler's overhead).\n")
+        chunks.append("Own time by package (≥ 1 %):\n")
+        chunks.append("\n".join(package_table(stats)) + "\n")
         for key in ("tottime", "cumtime"):
             chunks.append(f"Top {args.top} by {key}:\n")
             chunks.append("\n".join(top_table(stats, key, args.top)) + "\n")

@@ -12,8 +12,10 @@ Run: ``python benchmarks/peers/qnetstack_link.py --length-km 2 [--stack egp|simp
   ends have it and asks for the next (no link layer, no fidelity computation).
 
 ``--physics nv`` (default) is full NV physics with the matched optics; ``depolarising`` is
-SeQUeNCe's abstraction level (success probability and fresh fidelity as numbers). Timed
-around the run only; the build time is reported beside it.
+SeQUeNCe's abstraction level (success probability and fresh fidelity as numbers).
+``--mode attempts`` simulates every attempt as an event, the way SeQUeNCe does (default
+``sampled``: the number of failed attempts is drawn, same physics). Timed around the run
+only; the build time is reported beside it.
 """
 
 from __future__ import annotations
@@ -34,10 +36,10 @@ from qnetstack.runtime import Runtime, fibre_delay_ps
 from qnetstack.service import LayerName, Primitive
 
 
-def physical_only(length_km: float, pairs: int) -> dict[str, Any]:
+def physical_only(length_km: float, pairs: int, mode: str = "sampled") -> dict[str, Any]:
     """Two NV nodes and a midpoint station; a driver wants ``pairs`` pairs, one at a time."""
     t0 = time.perf_counter()
-    options = {key: value for key, value in nv_platform().items() if key != "plugin"}
+    options = {key: value for key, value in nv_platform(mode).items() if key != "plugin"}
     nv = NVPlatform(NVPlatformConfig.model_validate(options), PairStore("dm"))
     runtime = Runtime(seed=1)
     arm_km = length_km / 2
@@ -83,8 +85,12 @@ def physical_only(length_km: float, pairs: int) -> dict[str, Any]:
     }
 
 
-def full_stack(length_km: float, pairs: int, physics: str, layer: str) -> dict[str, Any]:
-    results, build_s, wall_s = run_scenario(link_scenario(length_km, pairs, physics, layer))
+def full_stack(
+    length_km: float, pairs: int, physics: str, layer: str, mode: str = "sampled"
+) -> dict[str, Any]:
+    data = link_scenario(length_km, pairs, physics, layer)
+    data["platform"]["mode"] = mode
+    results, build_s, wall_s = run_scenario(data)
     request = results["requests"][0]
     link = results["links"][0]
     return {
@@ -104,16 +110,23 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=500)
     parser.add_argument("--stack", choices=["egp", "simple-link", "physical"], default="egp")
     parser.add_argument("--physics", choices=["nv", "depolarising"], default="nv")
+    parser.add_argument(
+        "--mode",
+        choices=["sampled", "attempts"],
+        default="sampled",
+        help="sampled: the number of failed attempts is drawn; attempts: every attempt is an "
+        "event, as in SeQUeNCe",
+    )
     args = parser.parse_args()
     if args.stack == "physical":
         if args.physics != "nv":
             parser.error("--stack physical measures the NV physical layer: use --physics nv")
-        run = physical_only(args.length_km, args.pairs)
+        run = physical_only(args.length_km, args.pairs, args.mode)
     else:
-        run = full_stack(args.length_km, args.pairs, args.physics, args.stack)
+        run = full_stack(args.length_km, args.pairs, args.physics, args.stack, args.mode)
     assert run["pairs"] == args.pairs, run
     emit("qnetstack", f"link_{args.length_km:g}km", "wall_per_pair_s", run["wall_s"] / run["pairs"],
-         "s/pair", stack=args.stack, physics=args.physics, **run)  # fmt: skip
+         "s/pair", stack=args.stack, physics=args.physics, mode=args.mode, **run)  # fmt: skip
 
 
 if __name__ == "__main__":

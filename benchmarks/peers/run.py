@@ -98,6 +98,10 @@ def cases(s: Sizes) -> list[Case]:
             Variant(f"physical layer only, {nv_full}", (*base, "--stack", "physical")),
             Variant(f"full stack (simple-link), {nv_full}", (*base, "--stack", "simple-link")),
             Variant(f"full stack (egp), {depol}", (*base, "--physics", "depolarising")),
+            Variant(
+                f"full stack (egp), {nv_full}, attempts mode",
+                (*base, "--stack", "egp", "--mode", "attempts"),
+            ),
         )
         out.append(
             Case(

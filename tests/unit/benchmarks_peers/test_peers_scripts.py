@@ -35,6 +35,12 @@ TINY = [
         "link_2km",
         "wall_per_pair_s",
     ),
+    (
+        "qnetstack_link.py",
+        ["--length-km", "2", "--pairs", "2", "--mode", "attempts"],
+        "link_2km",
+        "wall_per_pair_s",
+    ),
     ("qnetstack_chain.py", ["--nodes", "3", "--pairs", "1"], "chain_3", "wall_per_pair_s"),
     ("qnetstack_qkd.py", ["--pairs", "8"], "qkd", "sifted_bits_per_s"),
 ]
