@@ -158,19 +158,20 @@ class BellDiagonal:
         Raises:
             ValueError: If a probability is outside [0, 1] or their sum exceeds 1.
         """
-        probs = [check_probability(n, v) for n, v in (("p_x", p_x), ("p_y", p_y), ("p_z", p_z))]
-        p_identity = 1.0 - sum(probs)
+        if not (0.0 <= p_x <= 1.0 and 0.0 <= p_y <= 1.0 and 0.0 <= p_z <= 1.0):
+            for name, value in (("p_x", p_x), ("p_y", p_y), ("p_z", p_z)):
+                check_probability(name, value)  # raises with the parameter's name
+        p_identity = 1.0 - (p_x + p_y + p_z)
         if p_identity < -_NEGATIVE_ATOL:
-            raise ValueError(f"p_x + p_y + p_z must be <= 1, got {sum(probs)!r}")
-        c = self._coefficients
-        # X has mask 1, Y mask 3, Z mask 2.
-        out = (
-            max(p_identity, 0.0) * c
-            + probs[0] * c[_XOR[1]]
-            + probs[1] * c[_XOR[3]]
-            + probs[2] * c[_XOR[2]]
-        )
-        return BellDiagonal._trusted(out)
+            raise ValueError(f"p_x + p_y + p_z must be <= 1, got {p_x + p_y + p_z!r}")
+        p_identity = max(p_identity, 0.0)
+        # Plain floats: on four numbers this is several times faster than numpy indexing (a
+        # hot path: every memory-noise step of every pair). X has mask 1, Y mask 3, Z mask 2.
+        c = self._coefficients.tolist()
+        out = [
+            p_identity * c[k] + p_x * c[k ^ 1] + p_y * c[k ^ 3] + p_z * c[k ^ 2] for k in range(4)
+        ]
+        return BellDiagonal._trusted(np.array(out))
 
     def depolarise(self, p: float) -> BellDiagonal:
         """Depolarising channel with parameter ``p`` on one qubit: c' = (1 − p)c + p/4."""
@@ -200,9 +201,16 @@ class BellDiagonal:
         Only the Bell-basis coherences that the exact channel creates are dropped.
         """
         gamma, p_dephase = t1t2_noise(dt_ps, t1_ps, t2_ps)
-        state = self
-        if gamma > 0.0:
-            state = state.pauli_channel(*twirled_amplitude_damping(gamma))
+        if gamma <= 0.0:
+            return self.dephase(p_dephase) if p_dephase > 0.0 else self
+        p_x, p_y, p_z = twirled_amplitude_damping(gamma)
         if p_dephase > 0.0:
-            state = state.dephase(p_dephase)
-        return state
+            # One Pauli channel for both steps: composing with Z-dephasing p swaps I↔Z and
+            # X↔Y with probability p (Paulis multiply as the XOR group of their masks).
+            p_i, q = 1.0 - (p_x + p_y + p_z), p_dephase
+            p_x, p_y, p_z = (
+                p_x * (1.0 - q) + p_y * q,
+                p_y * (1.0 - q) + p_x * q,
+                p_z * (1.0 - q) + p_i * q,
+            )
+        return self.pauli_channel(p_x, p_y, p_z)
