@@ -24,6 +24,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from qnetstack.analysis import plots, sweep_plot
@@ -203,18 +204,23 @@ def rate_distance(
 # --- sweep results --------------------------------------------------------------------------
 
 
+def _fail(message: str) -> typer.Exit:
+    """:func:`fail` for messages that may hold ``[...]`` (paths, install hints): no markup."""
+    return fail(escape(message))
+
+
 def _where(conditions: list[str]) -> list[tuple[str, Any]]:
     parsed = []
     for text in conditions:
         name, sep, value = text.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise fail(f"--where {text}: write FIELD=VALUE, e.g. platform.fidelity=0.9")
+            raise _fail(f"--where {text}: write FIELD=VALUE, e.g. platform.fidelity=0.9")
         try:
             values = parse_values(value.strip())
         except SetSyntaxError as exc:
-            raise fail(f"--where {text}: {exc}") from None
+            raise _fail(f"--where {text}: {exc}") from None
         if len(values) != 1:
-            raise fail(f"--where {text}: give one value")
+            raise _fail(f"--where {text}: give one value")
         parsed.append((name.strip(), values[0]))
     return parsed
 
@@ -239,7 +245,7 @@ def _check_fields(records: list[dict[str, Any]], names: dict[str, str | None], f
             continue
         if not any(_has(record, name) for record in records):
             fields = ", ".join(available_fields(records))
-            raise fail(
+            raise _fail(
                 f"{option}: no field {name!r} in {file}; fields: {fields} (or a dotted path "
                 "into the results document, with --full)"
             )
@@ -262,7 +268,7 @@ def _check_fixed(records: list[dict[str, Any]], used: set[str]) -> None:
         values = list(dict.fromkeys(repr((r.get("set") or {}).get(path)) for r in records))
         if len(values) > 1:
             shown = ", ".join(values[:6]) + (", …" if len(values) > 6 else "")
-            raise fail(
+            raise _fail(
                 f"the results vary {path} too ({shown}); plot it as --hue {path}, or pick one "
                 f"value with --where {path}=VALUE"
             )
@@ -305,20 +311,20 @@ def plot_sweep(
     path = out_file if out_file is not None else _default_out(x, y)
     _check_out(path)
     if not file.is_file():
-        raise fail(f"{file}: file not found")
+        raise _fail(f"{file}: file not found")
     try:
         records, _ = read_lines(file)
     except StoreError as exc:
-        raise fail(str(exc)) from None
+        raise _fail(str(exc)) from None
     ok = [r for r in records if r.get("status") == "ok"]
     if not ok:
-        raise fail(f"{file}: no finished point with status ok ({len(records)} lines)")
+        raise _fail(f"{file}: no finished point with status ok ({len(records)} lines)")
     _check_fields(ok, {"--x": x, "--y": y, "--hue": hue}, file)
     for name, value in _where(where or []):
         _check_fields(ok, {"--where": name}, file)
         ok = [r for r in ok if _same(_value(r, name), value)]
         if not ok:
-            raise fail(f"--where {name}={value}: no point has this value")
+            raise _fail(f"--where {name}={value}: no point has this value")
     _check_fixed(ok, {x, *([hue] if hue else []), *(n for n, _ in _where(where or []))})
     rows = []
     for record in ok:
@@ -326,7 +332,7 @@ def plot_sweep(
         if value is not None and not (
             isinstance(value, int | float) and not isinstance(value, bool)
         ):
-            raise fail(f"--y: {y} is not numeric (got {value!r}); choose a number field")
+            raise _fail(f"--y: {y} is not numeric (got {value!r}); choose a number field")
         rows.append((_value(record, x), value, _value(record, hue) if hue else None))
     series = sweep_plot.aggregate(rows)
     _draw(
@@ -339,5 +345,7 @@ def plot_sweep(
         err.print(f"note: {left_out} failed or invalid point(s) left out", highlight=False)
     points = sum(len(s.points) for s in series)
     out.print(
-        f"wrote {path} ({len(series)} line(s), {points} points, {len(rows)} runs)", highlight=False
+        f"wrote {path} ({len(series)} line(s), {points} points, {len(rows)} runs)",
+        markup=False,
+        highlight=False,
     )

@@ -17,12 +17,14 @@ SIGTERM — rerun the same command to resume.
 from __future__ import annotations
 
 import json
+import signal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import yaml
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -55,6 +57,12 @@ from qnetstack.sweep.executors import Executor
 
 __all__ = ["SweepMode", "sweep"]
 
+
+def _fail(message: str) -> typer.Exit:
+    """:func:`fail` for messages that may hold ``[...]`` (paths, install hints): no markup."""
+    return fail(escape(message))
+
+
 EXIT_FAILURE = 1
 _MAX_PROBLEMS = 12
 
@@ -71,13 +79,13 @@ def _read_base(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise fail(f"{path}: file not found") from None
+        raise _fail(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"{path}: cannot read file: {exc}") from None
+        raise _fail(f"{path}: cannot read file: {exc}") from None
     except yaml.YAMLError as exc:
-        raise fail(f"{path}: not valid YAML: {exc}") from None
+        raise _fail(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
-        raise fail(f"{path}: a scenario must be a mapping of fields")
+        raise _fail(f"{path}: a scenario must be a mapping of fields")
     return data
 
 
@@ -88,7 +96,7 @@ def _plan(
     try:
         specs = [parse_set(text) for text in sets]
     except SetSyntaxError as exc:
-        raise fail(str(exc)) from None
+        raise _fail(str(exc)) from None
     try:
         return build_plan(
             base,
@@ -103,7 +111,7 @@ def _plan(
         shown = exc.problems[:_MAX_PROBLEMS]
         more = len(exc.problems) - len(shown)
         lines = "\n".join(f"  {p}" for p in shown) + (f"\n  … and {more} more" if more else "")
-        raise fail(f"cannot run the sweep of {file}:\n{lines}") from None
+        raise _fail(f"cannot run the sweep of {file}:\n{lines}") from None
 
 
 def _executor(dask: str | None, workers: int | None) -> Executor:
@@ -112,7 +120,7 @@ def _executor(dask: str | None, workers: int | None) -> Executor:
     try:
         return DaskExecutor(dask, workers=workers)
     except (MissingExtraError, ExecutorError) as exc:
-        raise fail(f"--dask: {exc}") from None
+        raise _fail(f"--dask: {exc}") from None
 
 
 def _print_dry_run(plan: Plan) -> None:
@@ -187,7 +195,7 @@ def sweep(
         try:
             DaskExecutor.check_installed()
         except MissingExtraError as exc:
-            raise fail(f"--dask: {exc}") from None
+            raise _fail(f"--dask: {exc}") from None
     registry = PluginRegistry.from_entry_points()
     plan = _plan(file, set_ or [], mode, seeds, registry)
     if dry_run:
@@ -196,7 +204,7 @@ def sweep(
     try:
         store = ResultsStore.open(out_file)
     except StoreError as exc:
-        raise fail(f"--out: {exc}") from None
+        raise _fail(f"--out: {exc}") from None
     with store:
         _report_store(store)
         summary = _run(plan, store, _executor(dask, workers), full)
@@ -208,16 +216,19 @@ def _report_store(store: ResultsStore) -> None:
         err.print(
             f"note: {store.path}: dropped a torn last line (an interrupted write); that "
             "point runs again",
+            markup=False,
             highlight=False,
         )
     elif store.repaired == "completed":
         err.print(
-            f"note: {store.path}: added the newline missing after the last line", highlight=False
+            f"note: {store.path}: added the newline missing after the last line",
+            markup=False,
+            highlight=False,
         )
     if store.damaged:
         err.print(
-            f"[yellow]warning:[/] {store.path}: {store.damaged} line(s) are not results "
-            "and were skipped (kept in the file)",
+            f"[yellow]warning:[/] {escape(str(store.path))}: {store.damaged} line(s) are not "
+            "results and were skipped (kept in the file)",
             highlight=False,
         )
 
@@ -229,6 +240,7 @@ def _run(plan: Plan, store: ResultsStore, executor: Executor, full: bool) -> Swe
         f"sweep {plan.source}: {plan.assignments} assignment(s) × {plan.seeds} seed(s) = "
         f"{total} points; {total - todo} already in {store.path}; running {todo} on "
         f"{executor.description}",
+        markup=False,
         highlight=False,
     )
     with _progress() as progress, stop_on_signals() as stop:
@@ -245,16 +257,17 @@ def _run(plan: Plan, store: ResultsStore, executor: Executor, full: bool) -> Swe
         except ExecutorError as exc:
             progress.stop()
             err.print(
-                f"[bold red]error:[/] {exc}\nThe points finished so far are in "
-                f"{store.path}; rerun the same command to resume.",
+                f"[bold red]error:[/] {escape(str(exc))}\nThe points finished so far are in "
+                f"{escape(str(store.path))}; rerun the same command to resume.",
                 highlight=False,
             )
             raise typer.Exit(EXIT_FAILURE) from None
     if summary.interrupted:
-        name = "SIGTERM" if stop.signum == 15 else "SIGINT"
+        name = signal.Signals(stop.signum or signal.SIGINT).name
         err.print(
             f"interrupted by {name}: {summary.finished} of {summary.to_run} points "
             f"finished and saved in {store.path}; rerun the same command to resume",
+            markup=False,
             highlight=False,
         )
         raise typer.Exit(128 + (stop.signum or 2))
@@ -265,12 +278,13 @@ def _finish(plan: Plan, summary: SweepSummary, out_file: Path) -> None:
     out.print(
         f"done: {summary.ok} ok, {summary.failed} failed, {summary.skipped} skipped (already "
         f"done) in {summary.wall_s:.3g} s; results in {out_file}",
+        markup=False,
         highlight=False,
     )
     if summary.failed:
         err.print(
             f"[bold red]error:[/] {summary.failed} point(s) failed; their errors are in "
-            f"{out_file} (status, error)",
+            f"{escape(str(out_file))} (status, error)",
             highlight=False,
         )
         raise typer.Exit(EXIT_FAILURE)

@@ -6,13 +6,13 @@ The engine (:mod:`qnetstack.sweep.engine`) polls them with a short timeout so th
 to SIGINT/SIGTERM between results; only the engine, in the parent process, writes results.
 
 Local pool. A ``ProcessPoolExecutor`` on the ``forkserver`` start method (``spawn`` where there
-is none) with the main module and ``qnetstack.sweep.worker`` preloaded, so a worker starts in
-milliseconds, after the server's one-off import (about a second), without inheriting the
-parent's threads (the progress bar's). As with any ``spawn``/``forkserver`` pool, a script that
-calls the sweep API must guard its entry point with ``if __name__ == "__main__":``. Workers ignore SIGINT: a Ctrl-C in the
-terminal reaches the whole process group, and it is the parent that decides to stop. When a
-worker process dies (killed, out of memory), Python marks the whole pool broken; the executor
-then starts a new pool and resubmits every point that had not finished, up to
+is none) with the parent's qnetstack modules preloaded, so a worker starts in milliseconds,
+after the server's one-off import (about a second), without inheriting the parent's threads
+(the progress bar's). As with any ``spawn``/``forkserver`` pool, a script that calls the sweep
+API must guard its entry point with ``if __name__ == "__main__":``. Workers ignore SIGINT: a
+Ctrl-C in the terminal reaches the whole process group, and it is the parent that decides to
+stop. When a worker process dies (killed, out of memory), Python marks the whole pool broken;
+the executor then starts a new pool and resubmits every point that had not finished, up to
 ``max_restarts`` times, like Dask's rescheduling of the tasks of a lost worker.
 
 Dask. ``--dask ADDRESS`` connects a ``distributed.Client`` to a running scheduler;
@@ -28,6 +28,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -97,13 +98,15 @@ def _init_worker() -> None:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        # "__main__": the server imports the main module once, and the workers forked from it
-        # skip re-importing it (for the CLI, that import is most of a worker's start-up).
-        context.set_forkserver_preload(["__main__", "qnetstack.sweep.worker"])
-        return context
-    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports these once and every worker is forked from it. Each worker also
+    # re-imports the parent's main module (as spawn does); for the CLI that is qnetstack.cli,
+    # so preloading the qnetstack modules the parent has loaded makes that re-import free.
+    loaded = {name for name in sys.modules if name.split(".")[0] == "qnetstack"}
+    context.set_forkserver_preload(sorted(loaded | {"qnetstack.sweep.worker"}))
+    return context
 
 
 class LocalExecutor:
@@ -249,7 +252,7 @@ class DaskExecutor:
                     n_workers=workers if workers is not None else default_workers(),
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",
                     silence_logs=logging.ERROR,
                 )
                 return distributed.Client(cluster)
@@ -285,6 +288,11 @@ class DaskExecutor:
             time.sleep(0.01)
         outcomes = []
         for future in self._completed.next_batch(block=False):
+            if future.status in ("pending", "lost"):
+                # Finished, but the worker holding the result died before we fetched it: the
+                # scheduler computes it again, and it will be reported again.
+                self._completed.add(future)
+                continue
             self._futures.pop(future.key, None)
             if future.status != "finished":
                 raise ExecutorError(_task_error(future.exception()))
@@ -325,6 +333,6 @@ def _import_distributed() -> Any:
         import distributed
     except ImportError:
         raise MissingExtraError(
-            f"--dask needs Dask distributed, which is not installed: {INSTALL_CLUSTER}"
+            f"Dask distributed is not installed; install it with: {INSTALL_CLUSTER}"
         ) from None
     return distributed

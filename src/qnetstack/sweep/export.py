@@ -43,6 +43,7 @@ INSTALL_PARQUET = "pip install 'qnetstack[parquet]' (or pip install pyarrow)"
 _HEAD = ("key", "base", "scenario")
 _MIDDLE = ("seed_index", "seed", "status", "error")
 _TAIL = ("run_s", "qnetstack_version")
+_TEXT = frozenset(("key", "base", "scenario", "status", "error", "qnetstack_version"))
 _FIXED = frozenset(_HEAD + _MIDDLE + METRICS + _TAIL)
 _TOKENS = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -86,7 +87,8 @@ def write_parquet(records: Sequence[dict[str, Any]], out: Path) -> int:
     """Write the table as Parquet with pyarrow; return the row count.
 
     A column whose values are all numbers (and ``None``) becomes int64, or float64 as soon as
-    one value is a float; a column of mixed kinds is stored as text.
+    one value is a float (or when it has no value at all); booleans stay booleans; anything
+    else, and the identity and status columns, is stored as text.
 
     Raises:
         MissingExtraError: pyarrow is not installed.
@@ -95,15 +97,24 @@ def write_parquet(records: Sequence[dict[str, Any]], out: Path) -> int:
         pa = importlib.import_module("pyarrow")
         pq = importlib.import_module("pyarrow.parquet")
     except ImportError:
-        raise MissingExtraError(f"Parquet export needs pyarrow: {INSTALL_PARQUET}") from None
+        raise MissingExtraError(
+            f"pyarrow is not installed; install it with: {INSTALL_PARQUET}"
+        ) from None
     columns, rows = table(records)
-    arrays = {name: _column(pa, [row[i] for row in rows]) for i, name in enumerate(columns)}
+    arrays = {
+        name: _column(pa, [row[i] for row in rows], text=name in _TEXT)
+        for i, name in enumerate(columns)
+    }
     pq.write_table(pa.table(arrays), out)
     return len(rows)
 
 
-def _column(pa: Any, values: list[Any]) -> Any:
+def _column(pa: Any, values: list[Any], *, text: bool) -> Any:
     present = [v for v in values if v is not None]
+    if text or (present and not all(isinstance(v, int | float) for v in present)):
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+    if not present:  # a metric undefined in every run (qber without measure requests)
+        return pa.array(values, type=pa.float64())
     if all(isinstance(v, bool) for v in present):
         return pa.array(values, type=pa.bool_())
     if all(isinstance(v, int) and not isinstance(v, bool) for v in present):

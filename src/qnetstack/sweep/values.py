@@ -110,7 +110,7 @@ def parse_values(text: str) -> tuple[Scalar, ...]:
         return _log_range(text)
     if "," not in text and text.count(":") == 2:
         parts = text.split(":")
-        if all(_is_number(part) for part in parts):
+        if _is_number(parts[0]) and _is_number(parts[1]):
             return _linear_range(parts)
     items = [item.strip() for item in text.split(",")]
     if any(not item for item in items):
