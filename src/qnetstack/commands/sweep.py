@@ -180,7 +180,7 @@ def sweep(
         typer.Option(
             "--dask",
             help="Run on a Dask distributed scheduler at ADDRESS (tcp://host:8786), or "
-            "'local' for a LocalCluster. Needs: pip install 'qnetstack[cluster]'.",
+            "'local' for a LocalCluster. Needs: pip install 'qnetstack\\[cluster]'.",
         ),
     ] = None,
     full: Annotated[
@@ -201,13 +201,15 @@ def sweep(
     if dry_run:
         _print_dry_run(plan)
         return
+    executor = _executor(dask, workers)  # before the file: a wrong --dask leaves no file
     try:
         store = ResultsStore.open(out_file)
     except StoreError as exc:
+        executor.close(cancel=True)
         raise _fail(f"--out: {exc}") from None
     with store:
         _report_store(store)
-        summary = _run(plan, store, _executor(dask, workers), full)
+        summary = _run(plan, store, executor, full)
     _finish(plan, summary, out_file)
 
 

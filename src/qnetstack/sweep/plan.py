@@ -200,7 +200,7 @@ def build_plan(
     """
     if seeds < 1:
         raise SweepInputError([f"--seeds: must be at least 1, got {seeds}"])
-    directory = base_dir if base_dir is not None else Path.cwd()
+    directory = (base_dir if base_dir is not None else Path.cwd()).resolve()  # for workers
     digest = base_hash(base)
     routing = RoutingRegistry.from_entry_points()
     problems: list[str] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from qnetstack.sweep import (
     parse_set,
     read_lines,
     run_point,
+    stop_on_signals,
 )
 from qnetstack.sweep.plan import Plan
 
@@ -141,3 +144,15 @@ def test_invalid_points_are_recorded_without_running(
     assert records[1]["delivered_pairs"] is None
     assert records[10]["status"] == "ok"
     assert records[10]["results"]["requests"][0]["delivered"] == 3
+
+
+def test_signals_set_the_stop_flag_and_handlers_are_restored() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with stop_on_signals() as stop:
+        assert not stop()
+        os.kill(os.getpid(), signal.SIGINT)  # no KeyboardInterrupt: the sweep decides
+        assert stop()
+        assert stop.signum == signal.SIGINT
+        with pytest.raises(KeyboardInterrupt):  # a second signal is the way out of a hang
+            os.kill(os.getpid(), signal.SIGTERM)
+    assert signal.getsignal(signal.SIGTERM) is before
