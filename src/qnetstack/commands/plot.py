@@ -226,10 +226,11 @@ def _where(conditions: list[str]) -> list[tuple[str, Any]]:
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Equal as numbers (1 and 1.0), else as text (a hash that happens to be all digits)."""
     numbers = (int, float)
     if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool | str):
         return float(a) == float(b)
-    return bool(a == b)
+    return a is not None and str(a) == str(b)
 
 
 def _value(record: dict[str, Any], name: str) -> Any:
@@ -260,7 +261,14 @@ def _has(record: dict[str, Any], name: str) -> bool:
 
 
 def _check_fixed(records: list[dict[str, Any]], used: set[str]) -> None:
-    """Every --set path other than x and hue must be constant, or the lines would mix them."""
+    """Every --set path other than x and hue must be constant, or the lines would mix them;
+    and one file may hold several sweeps (different base scenarios): plot one at a time."""
+    bases = list(dict.fromkeys(str(r.get("base")) for r in records))
+    if len(bases) > 1 and "base" not in used:
+        raise _fail(
+            f"the results come from {len(bases)} different base scenarios ({', '.join(bases)}); "
+            "pick one with --where base=HASH"
+        )
     paths = dict.fromkeys(path for r in records for path in (r.get("set") or {}))
     for path in paths:
         if path in used:
@@ -325,7 +333,8 @@ def plot_sweep(
         ok = [r for r in ok if _same(_value(r, name), value)]
         if not ok:
             raise _fail(f"--where {name}={value}: no point has this value")
-    _check_fixed(ok, {x, *([hue] if hue else []), *(n for n, _ in _where(where or []))})
+    pinned = {x, *([hue] if hue else []), *(name for name, _ in _where(where or []))}
+    _check_fixed(ok, pinned)
     rows = []
     for record in ok:
         value = _value(record, y)
