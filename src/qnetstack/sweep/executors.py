@@ -29,9 +29,12 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from qnetstack.sweep.worker import PointTask, run_point
@@ -248,13 +251,14 @@ class DaskExecutor:
     def _connect(distributed: Any, address: str, workers: int | None) -> Any:
         try:
             if address == "local":
-                cluster = distributed.LocalCluster(
-                    n_workers=workers if workers is not None else default_workers(),
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",
-                    silence_logs=logging.ERROR,
-                )
+                with _sigint_ignored():  # inherited: Ctrl-C is for the sweep to handle
+                    cluster = distributed.LocalCluster(
+                        n_workers=workers if workers is not None else default_workers(),
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",
+                        silence_logs=logging.ERROR,
+                    )
                 return distributed.Client(cluster)
             return distributed.Client(address, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:
@@ -311,6 +315,23 @@ class DaskExecutor:
             self._client.close()
             if self._address == "local" and cluster is not None:
                 cluster.close()
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while starting child processes, which keep ignoring it.
+
+    A Ctrl-C in a terminal goes to the whole process group; the sweep process stops the
+    cluster itself, so the cluster's processes need not (and would print tracebacks).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _task_error(exc: BaseException | None) -> str:
