@@ -258,13 +258,14 @@ class DaskExecutor:
                         processes=True,
                         dashboard_address=":0",
                         silence_logs=logging.ERROR,
+                        preload=["qnetstack.sweep.worker"],  # imported while starting
                     )
                 return distributed.Client(cluster)
             return distributed.Client(address, timeout="10s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ExecutorError(
-                f"cannot connect to the Dask scheduler at {address}: {exc}"
-            ) from None
+        except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
+            if address == "local":
+                raise ExecutorError(f"cannot start a Dask LocalCluster: {exc}") from None
+            raise ExecutorError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
 
     @property
     def description(self) -> str:
