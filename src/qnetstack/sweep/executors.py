@@ -265,7 +265,8 @@ class DaskExecutor:
         except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
             if address == "local":
                 raise ExecutorError(f"cannot start a Dask LocalCluster: {exc}") from None
-            raise ExecutorError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
+            message = f"cannot connect to the Dask scheduler at {address}: {exc}"
+            raise ExecutorError(message) from None
 
     @property
     def description(self) -> str:
