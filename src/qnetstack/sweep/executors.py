@@ -7,7 +7,7 @@ to SIGINT/SIGTERM between results; only the engine, in the parent process, write
 
 Local pool. A ``ProcessPoolExecutor`` on the ``forkserver`` start method (``spawn`` where there
 is none) with the parent's qnetstack modules preloaded, so a worker starts in milliseconds,
-after the server's one-off import (about a second), without inheriting the parent's threads
+after the server's one-off import (a few seconds at most), without inheriting the parent's threads
 (the progress bar's). As with any ``spawn``/``forkserver`` pool, a script that calls the sweep
 API must guard its entry point with ``if __name__ == "__main__":``. Workers ignore SIGINT: a
 Ctrl-C in the terminal reaches the whole process group, and it is the parent that decides to
