@@ -19,8 +19,9 @@ from rich.table import Table
 
 from qnetstack import __version__
 from qnetstack.analysis.explain import Explainer
-from qnetstack.commands import plot_app, presets_app
+from qnetstack.commands import plot_app, presets_app, results_app
 from qnetstack.commands.compare import compare_routing
+from qnetstack.commands.sweep import sweep
 from qnetstack.commands.trace import trace
 from qnetstack.network.routing import RoutingRegistry
 from qnetstack.runtime.plugins import PluginRegistry
@@ -41,6 +42,8 @@ app.add_typer(presets_app, name="presets")
 app.add_typer(plot_app, name="plot")
 app.command("compare-routing")(compare_routing)
 app.command("trace")(trace)
+app.command("sweep")(sweep)
+app.add_typer(results_app, name="results")
 
 _out = Console(width=None if sys.stdout.isatty() else 120)
 _err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)

@@ -1,9 +1,14 @@
-"""``qnetstack plot``: the rate–fidelity and rate–distance figures of an NV preset.
+"""``qnetstack plot``: the figures of an NV preset, and line plots of a sweep's results.
 
 Both commands draw the simulator's own heralding model (:mod:`qnetstack.analysis.plots`) and
 write PNG or SVG, chosen by the ``--out`` suffix, without opening a window. ``rate-fidelity
 --simulate N`` also runs the real stack at a few α values and overlays the measured points, so
 the figure doubles as a check that simulation and formula agree.
+
+``plot sweep results.jsonl --x FIELD --y FIELD [--hue FIELD]`` draws a metric of a sweep
+against one of its parameters, with the mean and 95 % interval over seeds
+(:mod:`qnetstack.analysis.sweep_plot`). ``qnetstack plot results.jsonl …`` is the same: a first
+argument ending in ``.jsonl`` (or naming an existing file) goes to ``sweep``.
 
 Every bad option (unknown preset, α outside (0, 0.5], a non-positive distance, an unsupported
 file type, an unwritable file) ends with one message and exit code 2, never a traceback.
@@ -12,21 +17,42 @@ file type, an unwritable file) ends with one message and exit code 2, never a tr
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
+from typer.core import TyperGroup
 
-from qnetstack.analysis import plots
-from qnetstack.commands._common import fail, out
+from qnetstack.analysis import plots, sweep_plot
+from qnetstack.commands._common import err, fail, out
 from qnetstack.physical.nv import list_presets, load_preset
+from qnetstack.sweep import StoreError, read_lines
+from qnetstack.sweep.export import available_fields, field_value
+from qnetstack.sweep.values import SetSyntaxError, parse_values
 
 __all__ = ["plot_app"]
 
+
+class _PlotGroup(TyperGroup):
+    """``qnetstack plot FILE.jsonl …`` is short for ``qnetstack plot sweep FILE.jsonl …``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        first = args[0] if args else ""
+        is_results = first.endswith(".jsonl") or (first != "" and Path(first).is_file())
+        if first not in self.commands and not first.startswith("-") and is_results:
+            args = ["sweep", *args]
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+
 plot_app = typer.Typer(
-    help="Draw the classic heralded-entanglement trade-off figures for an NV preset.",
+    cls=_PlotGroup,
+    help="Draw the heralded-entanglement trade-off figures of an NV preset, or a sweep's "
+    "results (qnetstack plot results.jsonl --x PARAM --y METRIC).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -173,3 +199,162 @@ def rate_distance(
         alpha = None
     _draw(lambda: plots.plot_rate_distance(preset, path, alpha=alpha, max_km=max_km))
     out.print(f"wrote {path}", highlight=False)
+
+
+# --- sweep results --------------------------------------------------------------------------
+
+
+def _fail(message: str) -> typer.Exit:
+    """:func:`fail` for messages that may hold ``[...]`` (paths, install hints): no markup."""
+    return fail(escape(message))
+
+
+def _where(conditions: list[str]) -> list[tuple[str, Any]]:
+    parsed = []
+    for text in conditions:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise _fail(f"--where {text}: write FIELD=VALUE, e.g. platform.fidelity=0.9")
+        try:
+            values = parse_values(value.strip())
+        except SetSyntaxError as exc:
+            raise _fail(f"--where {text}: {exc}") from None
+        if len(values) != 1:
+            raise _fail(f"--where {text}: give one value")
+        parsed.append((name.strip(), values[0]))
+    return parsed
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as numbers (1 and 1.0), else as text (a hash that happens to be all digits)."""
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool | str):
+        return float(a) == float(b)
+    return a is not None and str(a) == str(b)
+
+
+def _value(record: dict[str, Any], name: str) -> Any:
+    try:
+        return field_value(record, name)
+    except KeyError:
+        return None
+
+
+def _check_fields(records: list[dict[str, Any]], names: dict[str, str | None], file: Path) -> None:
+    for option, name in names.items():
+        if name is None:
+            continue
+        if not any(_has(record, name) for record in records):
+            fields = ", ".join(available_fields(records))
+            raise _fail(
+                f"{option}: no field {name!r} in {file}; fields: {fields} (or a dotted path "
+                "into the results document, with --full)"
+            )
+
+
+def _has(record: dict[str, Any], name: str) -> bool:
+    try:
+        field_value(record, name)
+    except KeyError:
+        return False
+    return True
+
+
+def _check_fixed(records: list[dict[str, Any]], used: set[str]) -> None:
+    """Every --set path other than x and hue must be constant, or the lines would mix them;
+    and one file may hold several sweeps (different base scenarios): plot one at a time."""
+    bases = list(dict.fromkeys(str(r.get("base")) for r in records))
+    if len(bases) > 1 and "base" not in used:
+        raise _fail(
+            f"the results come from {len(bases)} different base scenarios ({', '.join(bases)}); "
+            "pick one with --where base=HASH"
+        )
+    paths = dict.fromkeys(path for r in records for path in (r.get("set") or {}))
+    for path in paths:
+        if path in used:
+            continue
+        values = list(dict.fromkeys(repr((r.get("set") or {}).get(path)) for r in records))
+        if len(values) > 1:
+            shown = ", ".join(values[:6]) + (", …" if len(values) > 6 else "")
+            raise _fail(
+                f"the results vary {path} too ({shown}); plot it as --hue {path}, or pick one "
+                f"value with --where {path}=VALUE"
+            )
+
+
+def _default_out(x: str, y: str) -> Path:
+    def safe(text: str) -> str:
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
+
+    return Path(f"sweep-{safe(y)}-vs-{safe(x)}.png")
+
+
+@plot_app.command("sweep")
+def plot_sweep(
+    file: Annotated[Path, typer.Argument(help="Results file written by `qnetstack sweep`.")],
+    x: Annotated[str, typer.Option("--x", help="Field on the x axis: a --set path.")],
+    y: Annotated[
+        str,
+        typer.Option(
+            "--y",
+            help="Numeric field on the y axis: a metric (throughput_hz, fidelity_mean, …) or "
+            "a dotted path into the line or its results document.",
+        ),
+    ],
+    hue: Annotated[
+        str | None, typer.Option("--hue", help="Field whose values get one line each.")
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", help="FIELD=VALUE: keep only these points (repeatable)."),
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output .png or .svg (default: sweep-Y-vs-X.png)."),
+    ] = None,
+    log_x: Annotated[bool, typer.Option("--log-x", help="Logarithmic x axis.")] = False,
+    log_y: Annotated[bool, typer.Option("--log-y", help="Logarithmic y axis.")] = False,
+) -> None:
+    """Plot a sweep's metric against a parameter: mean and 95 % CI over seeds."""
+    path = out_file if out_file is not None else _default_out(x, y)
+    _check_out(path)
+    if not file.is_file():
+        raise _fail(f"{file}: file not found")
+    try:
+        records, _ = read_lines(file)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    ok = [r for r in records if r.get("status") == "ok"]
+    if not ok:
+        raise _fail(f"{file}: no finished point with status ok ({len(records)} lines)")
+    _check_fields(ok, {"--x": x, "--y": y, "--hue": hue}, file)
+    for name, value in _where(where or []):
+        _check_fields(ok, {"--where": name}, file)
+        ok = [r for r in ok if _same(_value(r, name), value)]
+        if not ok:
+            raise _fail(f"--where {name}={value}: no point has this value")
+    pinned = {x, *([hue] if hue else []), *(name for name, _ in _where(where or []))}
+    _check_fixed(ok, pinned)
+    rows = []
+    for record in ok:
+        value = _value(record, y)
+        if value is not None and not (
+            isinstance(value, int | float) and not isinstance(value, bool)
+        ):
+            raise _fail(f"--y: {y} is not numeric (got {value!r}); choose a number field")
+        rows.append((_value(record, x), value, _value(record, hue) if hue else None))
+    series = sweep_plot.aggregate(rows)
+    _draw(
+        lambda: sweep_plot.plot_series(
+            series, path, x_label=x, y_label=y, hue_label=hue, log_x=log_x, log_y=log_y
+        )
+    )
+    left_out = len(records) - len([r for r in records if r.get("status") == "ok"])
+    if left_out:
+        err.print(f"note: {left_out} failed or invalid point(s) left out", highlight=False)
+    points = sum(len(s.points) for s in series)
+    out.print(
+        f"wrote {path} ({len(series)} line(s), {points} points, {len(rows)} runs)",
+        markup=False,
+        highlight=False,
+    )
