@@ -201,7 +201,13 @@ def _one_plugin_config(match: re.Match[str]) -> str:
 
     spec = _registry().get(LayerName(match.group(1)), match.group(2))
     model = spec.config_model
-    return _model_table(model.model_json_schema(), model, f"`{spec.name}` configuration", 4)
+    schema = model.model_json_schema()
+    parts = [_model_table(schema, model, f"`{spec.name}` configuration", 4)]
+    for name, definition in schema.get("$defs", {}).items():  # nested sections: link targets
+        nested = getattr(importlib.import_module(model.__module__), name, None)
+        nested = nested if isinstance(nested, type) and issubclass(nested, BaseModel) else None
+        parts.append(_model_table(definition, nested, name, level=5))
+    return "\n".join(parts)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
