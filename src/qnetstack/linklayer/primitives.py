@@ -9,14 +9,17 @@ carrying the same entanglement identifier; a request that cannot be served ends 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from qnetstack.quantum import Basis
+from qnetstack.quantum import MeasureBasis
 from qnetstack.service import Primitive
 
 __all__ = [
+    "E91_ORIGIN_ANGLES_RAD",
+    "E91_REMOTE_ANGLES_RAD",
     "CreateRequest",
     "EntanglementId",
     "ErrorCode",
@@ -38,9 +41,21 @@ class RequestType(StrEnum):
     """Each end measures its half right after emission (QKD); OK carries the outcome."""
 
 
-MeasureBasisChoice = Literal["Z", "X", "Y", "random"]
-"""A fixed basis for every pair, or ``random``: each end draws Z or X per pair from its own
-seeded generator, independently of the other end (as BB84/BBM92 need)."""
+MeasureBasisChoice = Literal["Z", "X", "Y", "random", "e91"]
+"""A fixed basis for every pair; ``random``: each end draws Z or X per pair from its own
+seeded generator, independently of the other end (as BB84/BBM92 need); ``e91``: each end draws
+one of its three E91 analyser directions per pair (:data:`E91_ORIGIN_ANGLES_RAD` at the node
+that issued the CREATE, :data:`E91_REMOTE_ANGLES_RAD` at the other) and the OK reports the angle
+as the basis."""
+
+E91_ORIGIN_ANGLES_RAD: tuple[float, float, float] = (0.0, math.pi / 4, math.pi / 2)
+"""Ekert's (PRL 67, 661 (1991)) analyser directions of the requesting end ("Alice"), as Bloch
+angles from +Z towards +X; the same values as
+:data:`qnetstack.apps.qkd.e91.E91_ALICE_ANGLES_RAD` (defined here too: the link layer may not
+import the application layer; a test keeps them equal)."""
+E91_REMOTE_ANGLES_RAD: tuple[float, float, float] = (math.pi / 4, math.pi / 2, 3 * math.pi / 4)
+"""The other end's ("Bob's") directions; equal to
+:data:`qnetstack.apps.qkd.e91.E91_BOB_ANGLES_RAD`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +72,8 @@ class CreateRequest(Primitive):
         max_time_ps: Deadline for the whole request, from its submission; 0 means none. When it
             passes, the request ends with ``ERROR(TIMEOUT)``.
         request_type: KEEP or MEASURE.
-        measure_basis: Basis for MEASURE requests (ignored for KEEP).
+        measure_basis: Basis for MEASURE requests (ignored for KEEP); see
+            :data:`MeasureBasisChoice`.
         priority: Larger is more urgent; how it is used depends on the link layer's scheduler.
         purpose_id: Opaque application tag (e.g. which app or flow), echoed in every OK.
         atomic: All ``number`` pairs must exist at the same time (KEEP): refused with
@@ -117,7 +133,9 @@ class OkIndication(Primitive):
         create_time_ps: When the pair was heralded.
         request_type: KEEP or MEASURE.
         outcome: The measurement outcome of a MEASURE pair (readout errors included).
-        basis: The basis of ``outcome``.
+        basis: The basis of ``outcome``: 'Z', 'X', 'Y', or for ``e91`` requests the X–Z-plane
+            angle in radians (an element of :data:`E91_ORIGIN_ANGLES_RAD` at the origin, of
+            :data:`E91_REMOTE_ANGLES_RAD` at the other end).
         purpose_id: The CREATE's purpose id.
     """
 
@@ -129,7 +147,7 @@ class OkIndication(Primitive):
     create_time_ps: int
     request_type: RequestType = RequestType.KEEP
     outcome: int | None = None
-    basis: Basis | None = None
+    basis: MeasureBasis | None = None
     purpose_id: int = 0
 
 

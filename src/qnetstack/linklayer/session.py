@@ -44,6 +44,8 @@ from qnetstack.linklayer.messages import (
     ItemKey,
 )
 from qnetstack.linklayer.primitives import (
+    E91_ORIGIN_ANGLES_RAD,
+    E91_REMOTE_ANGLES_RAD,
     EntanglementId,
     ErrorCode,
     ErrorIndication,
@@ -58,11 +60,12 @@ from qnetstack.physical.primitives import (
     MoveRequest,
     PairReadyIndication,
 )
-from qnetstack.quantum import Basis
+from qnetstack.quantum import MeasureBasis
 from qnetstack.service import (
     CancelTimer,
     Effect,
     Indicate,
+    LocalProtocolError,
     PeerProtocolError,
     SendDown,
     SendPeer,
@@ -270,11 +273,27 @@ class EgpSession:
         self.current = _Attempt(item, target[1], tag)
         self.phase = _P.GENERATING
         spec = item.spec
-        basis: Basis | None = None
+        basis: MeasureBasis | None = None
         if not item.keep:
-            choice = spec.measure_basis
-            basis = ("Z" if self.egp.rng.random() < 0.5 else "X") if choice == "random" else choice  # type: ignore[assignment]
+            basis = self._measure_basis(spec.measure_basis, spec.origin)
         self.effects.append(SendDown(GenerateRequest(self.remote, tag, spec.alpha, basis)))
+
+    def _measure_basis(self, choice: str, origin: str) -> MeasureBasis:
+        """This end's basis for the next measured pair, from this node's own generator.
+
+        ``random`` draws Z or X; ``e91`` draws one of three analyser angles, the origin's set
+        if this node issued the request and the other set otherwise, so the two ends choose
+        independently (neither learns the other's choice before both have measured).
+        """
+        match choice:
+            case "random":
+                return "Z" if self.egp.rng.random() < 0.5 else "X"
+            case "e91":
+                angles = E91_ORIGIN_ANGLES_RAD if origin == self.egp.name else E91_REMOTE_ANGLES_RAD
+                return angles[int(self.egp.rng.integers(3))]
+            case "Z" | "X" | "Y":
+                return choice
+        raise LocalProtocolError(f"{self.egp.name}: unknown measure_basis {choice!r}")
 
     def _serve(self, target: tuple[int, int]) -> None:
         self.serve_id += 1

@@ -19,6 +19,7 @@ The entity is platform-neutral; a platform passes its own node parameters (slot 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from typing import ClassVar
 
@@ -46,7 +47,7 @@ from qnetstack.physical.primitives import (
 )
 from qnetstack.physical.purify import check_protocol
 from qnetstack.physical.qstore import PairStore
-from qnetstack.quantum import Basis, DensityMatrix
+from qnetstack.quantum import Basis, DensityMatrix, MeasureBasis
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -99,7 +100,7 @@ class MemoryDevice:
         self._free: list[int] = list(range(memory_slots - 1, -1, -1))  # pop() gives slot 0 first
         self._reserved: dict[tuple[str, int], int] = {}  # (remote, tag) -> slot
         self._held: dict[int, tuple[int, int]] = {}  # slot -> (pair_id, qubit_index)
-        self._measure_bases: dict[tuple[str, int], Basis] = {}  # measure-directly requests
+        self._measure_bases: dict[tuple[str, int], MeasureBasis] = {}  # measure-directly requests
 
     @property
     def free_slots(self) -> int:
@@ -298,10 +299,10 @@ class MemoryDevice:
         return bit
 
     def _measure_at_emission(
-        self, pair_id: int, qubit_index: int, basis: Basis, emitted_ps: int
+        self, pair_id: int, qubit_index: int, basis: MeasureBasis, emitted_ps: int
     ) -> int:
         """Measure-directly readout of a heralded half (ideal here; platforms add their
-        readout errors)."""
+        readout errors). ``basis`` may be an X–Z-plane angle (see :data:`MeasureBasis`)."""
         return self.store.measure(pair_id, qubit_index, basis, self.rng, emitted_ps)
 
     def _measure(self, slot: int, basis: Basis, now_ps: int) -> int:
@@ -326,7 +327,7 @@ class MemoryDevice:
         remote: str,
         tag: int,
         alpha: float | None = None,
-        measure_basis: Basis | None = None,
+        measure_basis: MeasureBasis | None = None,
     ) -> list[Effect]:
         info = self.links.get(remote)
         if info is None:
@@ -339,9 +340,10 @@ class MemoryDevice:
             return [Indicate(GenerateFailure(remote, tag, GenerateFailureReason.OUT_OF_MEMORY))]
         self._reserved[(remote, tag)] = slot
         if measure_basis is not None:
-            if measure_basis not in ("Z", "X", "Y"):
+            if not _valid_measure_basis(measure_basis):
                 raise LocalProtocolError(
-                    f"{self.name}: measure_basis must be 'Z', 'X' or 'Y', got {measure_basis!r}"
+                    f"{self.name}: measure_basis must be 'Z', 'X', 'Y' or a finite angle in "
+                    f"radians, got {measure_basis!r}"
                 )
             self._measure_bases[(remote, tag)] = measure_basis
         start = AttemptStart(tag, alpha, measured=measure_basis is not None)
@@ -358,3 +360,10 @@ class MemoryDevice:
         if geometry.node_a == self.name:
             return geometry.arm_a_delay_ps
         return geometry.arm_b_delay_ps
+
+
+def _valid_measure_basis(basis: object) -> bool:
+    """A named basis, or a finite X–Z-plane angle in radians (a bool is neither)."""
+    if isinstance(basis, str):
+        return basis in ("Z", "X", "Y")
+    return isinstance(basis, int | float) and not isinstance(basis, bool) and math.isfinite(basis)

@@ -24,7 +24,7 @@ from qnetstack.physical.primitives import (
     GenerateRequest,
     PairReadyIndication,
 )
-from qnetstack.quantum import Basis
+from qnetstack.quantum import MeasureBasis
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -57,7 +57,7 @@ class FakePhysicalLayer:
         self.active: dict[tuple[str, int], int] = {}
         """``(remote, tag) -> reserved slot`` of requests waiting for a herald."""
         self.held: set[int] = set()
-        self.measure_bases: dict[tuple[str, int], Basis] = {}
+        self.measure_bases: dict[tuple[str, int], MeasureBasis] = {}
         """Bases of active measure-directly requests."""
         self._next_pair = 0
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qnetstack.quantum import Basis, DensityMatrix
+from qnetstack.quantum import Basis, DensityMatrix, MeasureBasis
 from qnetstack.service import Primitive
 
 __all__ = [
@@ -51,7 +51,8 @@ class GenerateRequest(Primitive):
         alpha: Bright-state population for these attempts (single-click platforms), chosen by
             the link layer's fidelity estimation; ``None`` uses the platform's configured value.
             Platforms without the parameter ignore it.
-        measure_basis: ``None`` keeps the pair in memory. A basis ('Z', 'X', 'Y') measures this
+        measure_basis: ``None`` keeps the pair in memory. A basis ('Z', 'X', 'Y', or an X–Z-plane
+            angle in radians, see :data:`~qnetstack.quantum.MeasureBasis`) measures this
             node's half *right after emission* (the measure-directly mode of Dahlberg et al.
             2019, used for QKD): the pair never waits in memory, and the indication carries the
             outcome instead of a slot.
@@ -60,7 +61,7 @@ class GenerateRequest(Primitive):
     remote: str
     tag: int
     alpha: float | None = None
-    measure_basis: Basis | None = None
+    measure_basis: MeasureBasis | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +219,7 @@ class PairReadyIndication(Primitive):
     herald_time_ps: int
     expected_fidelity: float
     outcome: int | None = None
-    basis: Basis | None = None
+    basis: MeasureBasis | None = None
 
 
 class GenerateFailureReason(StrEnum):

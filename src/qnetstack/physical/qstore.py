@@ -27,7 +27,7 @@ from qnetstack.physical.purify import (
     failure_state,
     success_round,
 )
-from qnetstack.quantum import Basis, BellDiagonal, DensityMatrix, bell_state_measurement
+from qnetstack.quantum import BellDiagonal, DensityMatrix, MeasureBasis, bell_state_measurement
 from qnetstack.quantum import swap as bell_swap
 from qnetstack.quantum.gates import pauli
 
@@ -201,11 +201,14 @@ class PairStore:
         self,
         pair_id: int,
         qubit_index: int,
-        basis: Basis,
+        basis: MeasureBasis,
         rng: np.random.Generator,
         now_ps: int,
     ) -> int:
         """Measure one half (ideal projective measurement) and return the outcome.
+
+        ``basis`` is 'Z', 'X', 'Y' or an angle θ in radians of the X–Z-plane direction
+        cos θ Z + sin θ X (E91's rotated analysers).
 
         The pair's state collapses accordingly, so a later measurement of the other half
         sees the right correlations; the measured half is discarded. A Bell-diagonal pair

@@ -37,10 +37,12 @@ from qnetstack.quantum.channels import (
 from qnetstack.quantum.density import (
     Basis,
     DensityMatrix,
+    MeasureBasis,
     bell_probabilities,
     bell_state_measurement,
     project_bell,
     werner_twirl,
+    xz_basis_kets,
 )
 from qnetstack.quantum.purification import bbpssw, bbpssw_dm, dejmps, dejmps_dm
 from qnetstack.quantum.swap import swap, swap_frame
@@ -50,6 +52,7 @@ __all__ = [
     "BellDiagonal",
     "BellIndex",
     "DensityMatrix",
+    "MeasureBasis",
     "PauliLabel",
     "amplitude_damping_kraus",
     "bbpssw",
@@ -75,4 +78,5 @@ __all__ = [
     "t1t2_noise",
     "twirled_amplitude_damping",
     "werner_twirl",
+    "xz_basis_kets",
 ]

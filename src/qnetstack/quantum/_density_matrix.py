@@ -35,11 +35,15 @@ from qnetstack.quantum.channels import (
     t1t2_noise,
 )
 
-__all__ = ["Basis", "DensityMatrix"]
+__all__ = ["Basis", "DensityMatrix", "MeasureBasis", "xz_basis_kets"]
 
 ComplexArray = npt.NDArray[np.complex128]
 Basis = Literal["Z", "X", "Y"]
 """Single-qubit measurement basis; outcome 0 is the +1 eigenstate (|0⟩, |+⟩, |+i⟩)."""
+MeasureBasis = Basis | float
+"""A named basis, or a direction in the X–Z plane of the Bloch sphere given by its angle θ in
+radians from +Z towards +X: the observable cos θ Z + sin θ X (θ = 0 is Z, π/2 is X). Outcome 0 is
+its +1 eigenstate cos(θ/2)|0⟩ + sin(θ/2)|1⟩. E91 needs these rotated analysers (π/4, 3π/4)."""
 
 _ZERO_PROBABILITY = 1e-14
 """Below this, a projection is treated as impossible (renormalising would amplify noise)."""
@@ -69,12 +73,35 @@ def _projectors() -> dict[str, tuple[ComplexArray, ComplexArray]]:
 _BASIS_PROJECTORS = _projectors()
 
 
-def _basis_projector(basis: str, outcome: int) -> ComplexArray:
-    if basis not in _BASIS_PROJECTORS:
-        raise ValueError(f"basis must be 'Z', 'X' or 'Y', got {basis!r}")
+def xz_basis_kets(theta_rad: float) -> tuple[ComplexArray, ComplexArray]:
+    """Eigenvectors (+1, −1) of cos θ Z + sin θ X: Ry(θ)|0⟩ and Ry(θ)|1⟩.
+
+    Why these: Ry(θ) turns +Z into the direction at angle θ towards +X, so measuring along θ is
+    Ry(−θ) followed by a Z measurement; the projectors are those kets' outer products.
+
+    Raises:
+        ValueError: If ``theta_rad`` is not a finite number.
+    """
+    if isinstance(theta_rad, bool) or not isinstance(theta_rad, int | float):
+        raise ValueError(f"basis must be 'Z', 'X', 'Y' or an angle in radians, got {theta_rad!r}")
+    if not math.isfinite(theta_rad):
+        raise ValueError(f"a measurement angle must be finite, got {theta_rad!r}")
+    c, s = math.cos(theta_rad / 2.0), math.sin(theta_rad / 2.0)
+    return (
+        np.array((c, s), dtype=np.complex128),
+        np.array((-s, c), dtype=np.complex128),
+    )
+
+
+def _basis_projector(basis: MeasureBasis, outcome: int) -> ComplexArray:
     if outcome not in (0, 1):
         raise ValueError(f"measurement outcome must be 0 or 1, got {outcome!r}")
-    return _BASIS_PROJECTORS[basis][outcome]
+    if isinstance(basis, str):
+        if basis not in _BASIS_PROJECTORS:
+            raise ValueError(f"basis must be 'Z', 'X', 'Y' or an angle in radians, got {basis!r}")
+        return _BASIS_PROJECTORS[basis][outcome]
+    ket = xz_basis_kets(basis)[outcome]
+    return np.outer(ket, ket.conj())
 
 
 def _n_qubits_of_dim(dim: int, what: str) -> int:
@@ -298,15 +325,18 @@ class DensityMatrix:
         return self._trusted(matrix, self._n_qubits)
 
     # ------------------------------------------------------------------ measurement
-    def outcome_probabilities(self, qubit: int, basis: Basis = "Z") -> tuple[float, float]:
-        """Born-rule probabilities (p0, p1) of measuring ``qubit`` in ``basis``."""
+    def outcome_probabilities(self, qubit: int, basis: MeasureBasis = "Z") -> tuple[float, float]:
+        """Born-rule probabilities (p0, p1) of measuring ``qubit`` in ``basis`` (a named basis
+        or an X–Z-plane angle, see :data:`MeasureBasis`)."""
         reduced = self.partial_trace([qubit]).matrix
         raw = [float(np.real(np.trace(_basis_projector(basis, o) @ reduced))) for o in (0, 1)]
         p0 = min(1.0, max(0.0, raw[0] / (raw[0] + raw[1])))
         return p0, 1.0 - p0
 
-    def project(self, qubit: int, outcome: int, basis: Basis = "Z") -> tuple[float, DensityMatrix]:
-        """Project ``qubit`` onto ``outcome`` of ``basis``.
+    def project(
+        self, qubit: int, outcome: int, basis: MeasureBasis = "Z"
+    ) -> tuple[float, DensityMatrix]:
+        """Project ``qubit`` onto ``outcome`` of ``basis`` (named, or an X–Z-plane angle).
 
         Returns:
             ``(probability, state)`` where ``state`` is the renormalised post-measurement state of
@@ -328,9 +358,10 @@ class DensityMatrix:
         return min(1.0, probability), self._trusted(projected / weight, self._n_qubits)
 
     def measure(
-        self, qubit: int, rng: np.random.Generator, basis: Basis = "Z"
+        self, qubit: int, rng: np.random.Generator, basis: MeasureBasis = "Z"
     ) -> tuple[int, DensityMatrix]:
-        """Measure ``qubit`` in ``basis``, sampling the outcome with one ``rng.random()`` draw.
+        """Measure ``qubit`` in ``basis`` (named, or an X–Z-plane angle), with one ``rng.random()``
+        draw.
 
         Returns:
             ``(outcome, state)``: outcome 0 is the +1 eigenstate; ``state`` is the collapsed,

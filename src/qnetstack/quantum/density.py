@@ -25,17 +25,19 @@ import numpy.typing as npt
 
 from qnetstack.quantum import _tensor
 from qnetstack.quantum._checks import check_qubits
-from qnetstack.quantum._density_matrix import Basis, DensityMatrix
+from qnetstack.quantum._density_matrix import Basis, DensityMatrix, MeasureBasis, xz_basis_kets
 from qnetstack.quantum.bell import BELL_DMS, BellIndex, pauli_correction
 from qnetstack.quantum.gates import H, I, S, X, Y, Z, pauli
 
 __all__ = [
     "Basis",
     "DensityMatrix",
+    "MeasureBasis",
     "bell_probabilities",
     "bell_state_measurement",
     "project_bell",
     "werner_twirl",
+    "xz_basis_kets",
 ]
 
 ComplexArray = npt.NDArray[np.complex128]

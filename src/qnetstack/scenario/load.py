@@ -341,8 +341,27 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
 
 
 def _check_measure_apps(i: int, request: RequestSpec) -> list[ScenarioIssue]:
-    """QKD and CHSH work on pairs both ends measure in independently random bases."""
+    """QKD and CHSH work on pairs both ends measure in independently random bases: Z/X for
+    BBM92 and the inferred CHSH, Ekert's three directions per end for E91."""
     issues = []
+    if request.qkd is not None and request.type == "measure":
+        e91_basis = request.measure_basis == "e91"
+        if request.qkd.protocol == "e91" and not e91_basis:
+            return [
+                ScenarioIssue(
+                    f"requests[{i}].measure_basis",
+                    "qkd protocol e91 needs each end's E91 directions: allowed measure_basis: "
+                    f"e91 (got {request.measure_basis!r})",
+                )
+            ]
+        if request.qkd.protocol != "e91" and e91_basis:
+            return [
+                ScenarioIssue(
+                    f"requests[{i}].qkd.protocol",
+                    "measure_basis e91 measures along E91's rotated directions: allowed "
+                    f"protocol: e91 (got {request.qkd.protocol!r})",
+                )
+            ]
     for name, wanted in (("qkd", request.qkd is not None), ("chsh", request.chsh)):
         if not wanted:
             continue
@@ -353,12 +372,20 @@ def _check_measure_apps(i: int, request: RequestSpec) -> list[ScenarioIssue]:
                     f"{name} needs the pairs measured: set type: measure (got {request.type!r})",
                 )
             )
-        elif request.measure_basis != "random":
+        elif name == "qkd" and request.measure_basis not in ("random", "e91"):
             issues.append(
                 ScenarioIssue(
                     f"requests[{i}].measure_basis",
-                    f"{name} needs both Z and X outcomes: allowed measure_basis: random "
+                    f"qkd needs both Z and X outcomes: allowed measure_basis: random "
                     f"(got {request.measure_basis!r})",
+                )
+            )
+        elif name == "chsh" and request.measure_basis not in ("random", "e91"):
+            issues.append(
+                ScenarioIssue(
+                    f"requests[{i}].measure_basis",
+                    "chsh needs outcomes in random bases: allowed measure_basis: random (Z/X, "
+                    f"S inferred), e91 (S measured) (got {request.measure_basis!r})",
                 )
             )
     return issues

@@ -57,7 +57,7 @@ from qnetstack.apps.qkd import (
 )
 from qnetstack.scenario.schema import QkdSpec
 
-__all__ = ["MeasuredRecords", "chsh_json", "qkd_json"]
+__all__ = ["MeasuredRecords", "chsh_json", "qkd_json", "qkd_parameters", "result_json"]
 
 _BASIS_CODE = {"Z": BASIS_Z, "X": BASIS_X}
 _DIGEST_HEX = 16
@@ -132,9 +132,11 @@ def chsh_json(records: MeasuredRecords) -> dict[str, Any]:
     }
 
 
-def qkd_parameters(spec: QkdSpec) -> PostprocessingParameters:
-    """The library's parameters for a scenario ``qkd`` section."""
+def qkd_parameters(spec: QkdSpec, preparation_quality: float = 1.0) -> PostprocessingParameters:
+    """The library's parameters for a scenario ``qkd`` section (``preparation_quality``: 1 for
+    the mutually unbiased Z/X bases of BBM92, less for E91's key bases)."""
     return PostprocessingParameters(
+        preparation_quality=preparation_quality,
         eps_sec=spec.epsilon_sec,
         eps_cor=spec.epsilon_cor,
         sample_fraction=spec.sample_fraction,
@@ -161,15 +163,26 @@ def qkd_json(
         np.array(records.bob_bits, dtype=np.uint8),
     )
     result = run_postprocessing(sifted, QkdRngs.from_seed(seed), qkd_parameters(spec))
-    return _result_json(spec, len(records), result, duration_s)
+    return result_json(spec, len(records), result, duration_s)
 
 
-def _result_json(
-    spec: QkdSpec, raw_pairs: int, result: PostprocessingResult, duration_s: float
+def result_json(
+    spec: QkdSpec,
+    raw_pairs: int,
+    result: PostprocessingResult,
+    duration_s: float,
+    basis_names: dict[str, int] | None = None,
+    preparation_quality: float = 1.0,
 ) -> dict[str, Any]:
+    """The request's ``qkd`` entry from a post-processing result.
+
+    ``basis_names`` maps the names used in ``qber_per_basis`` to the two key-basis labels
+    (default Z → 0, X → 1; E91 uses its own key bases); ``preparation_quality`` q enters the
+    asymptotic key fraction q − 2h(Q) (1 for BBM92's mutually unbiased bases).
+    """
     estimate = result.estimate
     qber: dict[str, Any] = {}
-    for name, basis in _BASIS_CODE.items():
+    for name, basis in (basis_names or _BASIS_CODE).items():
         other = BASIS_X if basis == BASIS_Z else BASIS_Z
         bound = result.phase_error_bounds[other]
         qber[name] = {
@@ -179,7 +192,11 @@ def _result_json(
             "bound": _finite(bound),
         }
     pooled = _finite(result.qber)
-    fraction = asymptotic_key_fraction(min(pooled, 0.5)) if pooled is not None else None
+    fraction = (
+        asymptotic_key_fraction(min(pooled, 0.5), preparation_quality=preparation_quality)
+        if pooled is not None
+        else None
+    )
     rate = result.final_key_length / duration_s if duration_s > 0 else 0.0
     return {
         "protocol": spec.protocol,

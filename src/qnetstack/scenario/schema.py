@@ -183,15 +183,19 @@ class QkdSpec(BaseModel):
     """Key distribution on a 'measure' request: sifting and post-processing of its pairs.
 
     The parameters are those of :class:`qnetstack.apps.qkd.PostprocessingParameters`; the
-    request's pairs must be measured in random bases (``measure_basis: random``).
+    request's pairs must be measured in random bases (``measure_basis: random`` for BBM92,
+    ``measure_basis: e91`` for E91).
     """
 
     model_config = _FROZEN
 
-    protocol: Literal["bbm92"] = Field(
+    protocol: Literal["bbm92", "e91"] = Field(
         "bbm92",
         description="'bbm92' (Bennett, Brassard & Mermin 1992): both ends measure their half in "
-        "a random Z or X basis; rounds with equal bases give the sifted key.",
+        "a random Z or X basis (measure_basis 'random'); rounds with equal bases give the "
+        "sifted key. 'e91' (Ekert 1991): each end measures along one of its three E91 "
+        "directions (measure_basis 'e91'); equal directions give the key, four of the "
+        "mismatched combinations the CHSH value S (reported in the entry's 'chsh').",
     )
     epsilon_sec: float = Field(
         1e-10, gt=0.0, lt=1.0, description="Secrecy parameter ε_sec of the finite key, in (0, 1)."
@@ -268,9 +272,11 @@ class RequestSpec(BaseModel):
         "simulated state, then releases them); 'measure': both ends measure right after "
         "emission (QKD-style) and the runner reports the error rate per basis.",
     )
-    measure_basis: Literal["Z", "X", "Y", "random"] = Field(
+    measure_basis: Literal["Z", "X", "Y", "random", "e91"] = Field(
         "random",
-        description="Basis of 'measure' requests; 'random': each end draws Z or X per pair.",
+        description="Basis of 'measure' requests; 'random': each end draws Z or X per pair; "
+        "'e91': src draws one of the X–Z-plane angles (0, π/4, π/2) and dst one of "
+        "(π/4, π/2, 3π/4) per pair (Ekert's settings).",
     )
     priority: int = Field(0, ge=0, le=1000, description="Larger is more urgent (0–1000).")
     max_time_s: float = Field(
@@ -283,12 +289,14 @@ class RequestSpec(BaseModel):
     qkd: QkdSpec | None = Field(
         None,
         description="Distil a secret key from the measured pairs (needs type 'measure' and "
-        "measure_basis 'random'); the result goes to the request's 'qkd' entry.",
+        "measure_basis 'random' for protocol bbm92, 'e91' for protocol e91); the result goes "
+        "to the request's 'qkd' entry.",
     )
     chsh: bool = Field(
         False,
-        description="Estimate the CHSH value S from the X and Z correlators of the measured "
-        "pairs (needs type 'measure' and measure_basis 'random'); reported in 'chsh'.",
+        description="Estimate the CHSH value S of the measured pairs (needs type 'measure'): "
+        "inferred from the Z/X correlators with measure_basis 'random', measured with "
+        "Ekert's rotated settings with measure_basis 'e91'; reported in 'chsh'.",
     )
     teleport: TeleportSpec | None = Field(
         None,

@@ -51,7 +51,9 @@ from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import PairStore
 from qnetstack.physical.station import AttemptStation, Station
+from qnetstack.quantum import MeasureBasis
 from qnetstack.runtime import PluginRegistry, Runtime, fibre_delay_ps
+from qnetstack.scenario.e91 import E91Records, e91_chsh_json, e91_qkd_json
 from qnetstack.scenario.ghz import GHZ_REQUEST_BASE, GhzRequest
 from qnetstack.scenario.load import LoadedScenario
 from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json
@@ -101,6 +103,7 @@ class RequestStats:
     last_delivery_ps: int | None = None
     finished: bool = False
     records: MeasuredRecords | None = None  # 'measure' requests with qkd or chsh
+    e91: E91Records | None = None  # the same, with measure_basis 'e91'
     qkd: dict[str, Any] | None = None
     chsh: dict[str, Any] | None = None
     teleport: _TeleportStats | None = None
@@ -178,7 +181,7 @@ class _Half:
     bell_index: int
     time_ps: int
     outcome: int | None = None
-    basis: str | None = None
+    basis: MeasureBasis | None = None
 
 
 class Simulation:
@@ -322,7 +325,9 @@ class Simulation:
         for index, spec in enumerate(self.loaded.scenario.requests):
             start_ps = round(spec.start_s * _PS_PER_S)
             stats = RequestStats(index, spec.src, spec.dst, spec.pairs, start_ps, spec.type)
-            if spec.qkd is not None or spec.chsh:
+            if (spec.qkd is not None or spec.chsh) and spec.measure_basis == "e91":
+                stats.e91 = E91Records()
+            elif spec.qkd is not None or spec.chsh:
                 stats.records = MeasuredRecords()
             self.requests.append(stats)
             self._due_ps[index] = start_ps
@@ -540,6 +545,19 @@ class Simulation:
         both ends' records are kept too (source end = Alice), see :mod:`.measured`."""
         if ok.basis is None or other.basis is None or ok.outcome is None or other.outcome is None:
             return
+        if not (isinstance(ok.basis, str) and isinstance(other.basis, str)):
+            # E91 angles: the per-basis error count needs named bases; the E91 records keep
+            # the pair (Bob's frame corrected by the announced Bell state, see .e91).
+            angle, other_angle = ok.basis, other.basis
+            if (
+                stats.e91 is not None
+                and isinstance(angle, float)
+                and isinstance(other_angle, float)
+            ):
+                ends = (angle, ok.outcome), (other_angle, other.outcome)
+                alice_end, bob_end = ends if other.node == stats.dst else ends[::-1]
+                stats.e91.add(alice_end, bob_end, ok.bell_index)
+            return
         if stats.records is not None and ok.basis in ("Z", "X") and other.basis in ("Z", "X"):
             mine, theirs = (ok.basis, ok.outcome), (other.basis, other.outcome)
             alice, bob = (mine, theirs) if other.node == stats.dst else (theirs, mine)
@@ -602,9 +620,18 @@ class Simulation:
 
     def _measured_apps(self, stats: RequestStats) -> None:
         """QKD post-processing and the CHSH estimate of a request's measured pairs."""
+        spec = self.loaded.scenario.requests[stats.index]
+        if stats.e91 is not None:
+            end_ps = stats.last_delivery_ps if stats.last_delivery_ps is not None else 0
+            duration_s = max(0, end_ps - stats.start_ps) / _PS_PER_S
+            if spec.chsh:
+                stats.chsh = e91_chsh_json(stats.e91.sift())
+            if spec.qkd is not None:
+                seed = self.runtime.rngs.seed_sequence(f"app/qkd/{stats.index}")
+                stats.qkd = e91_qkd_json(stats.e91, spec.qkd, seed, duration_s)
+            return
         if stats.records is None:
             return
-        spec = self.loaded.scenario.requests[stats.index]
         if spec.chsh:
             stats.chsh = chsh_json(stats.records)
         if spec.qkd is not None:

@@ -43,15 +43,19 @@ import numpy as np
 import numpy.typing as npt
 
 from qnetstack.apps.qkd import _checks
+from qnetstack.apps.qkd.errors import QkdParameterError
 from qnetstack.apps.qkd.sifting import SiftedKey
 
 __all__ = [
     "E91_ALICE_ANGLES_RAD",
     "E91_BOB_ANGLES_RAD",
     "E91_KEY_BASIS_OVERLAP",
+    "E91_PREPARATION_QUALITY",
     "E91Result",
     "chsh_from_correlators",
     "correlator",
+    "e91_frame_correction",
+    "e91_setting_of_angle",
     "e91_settings",
     "e91_sift",
 ]
@@ -62,6 +66,10 @@ E91_BOB_ANGLES_RAD: tuple[float, float, float] = (math.pi / 4, math.pi / 2, 3 * 
 """Bob's three analyser directions (Bloch angles), indexed by his setting code."""
 E91_KEY_BASIS_OVERLAP = math.cos(math.pi / 8) ** 2
 """Maximal overlap |⟨ψ|φ⟩|² between states of the two E91 key bases (π/4 and X)."""
+E91_PREPARATION_QUALITY = -math.log2(E91_KEY_BASIS_OVERLAP)
+"""q = −log₂ c ≈ 0.228 of the E91 key bases, for
+:attr:`~qnetstack.apps.qkd.pipeline.PostprocessingParameters.preparation_quality`."""
+_ANGLE_ATOL = 1e-9
 
 # (Alice setting, Bob setting) -> key-basis label
 _KEY_PAIRS = ((1, 0, 0), (2, 1, 1))
@@ -156,3 +164,49 @@ def e91_sift(
         chsh_std_error=math.sqrt(variance) if all(rounds) else float("nan"),
         chsh_rounds=(rounds[0], rounds[1], rounds[2], rounds[3]),
     )
+
+
+def e91_setting_of_angle(angle_rad: float, angles_rad: tuple[float, float, float]) -> int:
+    """The setting code (0, 1, 2) whose analyser angle in ``angles_rad`` is ``angle_rad``.
+
+    Raises:
+        QkdParameterError: If ``angle_rad`` is none of the three (within 1e-9 rad).
+    """
+    for code, angle in enumerate(angles_rad):
+        if abs(angle_rad - angle) <= _ANGLE_ATOL:
+            return code
+    raise QkdParameterError(f"angle {angle_rad!r} rad is not one of the settings {angles_rad}")
+
+
+def e91_frame_correction(bob_setting: int, bob_bit: int, bell_index: int) -> tuple[int, int]:
+    """Bob's (setting, bit) as if the pair had been Φ⁺, for a pair heralded as ``bell_index``.
+
+    Why a setting changes, not only a bit: a pair announced as β_b = (I ⊗ σ)|Φ⁺⟩ (σ = X for Ψ⁺,
+    Z for Φ⁻, XZ for Ψ⁻; :class:`~qnetstack.quantum.bell.BellIndex` = (z << 1) | x) measured by
+    Bob along n(θ) = cos θ Z + sin θ X gives the statistics of Φ⁺ measured along σ n(θ) σ:
+
+    * X Z X = −Z, X X X = X, so Ψ⁺ turns θ into π − θ;
+    * Z Z Z = Z, Z X Z = −X, so Φ⁻ turns θ into −θ = (π − θ) with the outcome flipped
+      (n(θ + π) = −n(θ));
+    * XZ (∝ Y) flips both, so Ψ⁻ keeps θ and flips the outcome.
+
+    For Z and X alone this is BBM92's bit flip (π − 0 ≡ Z flipped, π − π/2 = X). For Bob's E91
+    angles (π/4, π/2, 3π/4) the map θ → π − θ permutes his settings (code s → 2 − s) and keeps
+    them uniform, so after this correction (made by Bob alone from the public announcement) the
+    record is a Φ⁺ record with Ekert's settings: remap when x ⊕ z = 1, flip when z = 1. (Alice's
+    set is not closed under θ → π − θ, which is why the correction sits on Bob's side; for a
+    Bell state the Pauli on either qubit gives the same state up to a phase.)
+
+    Raises:
+        QkdParameterError: For a setting outside 0..2, a bit not 0/1 or a Bell index outside
+            0..3.
+    """
+    if bob_setting not in (0, 1, 2):
+        raise QkdParameterError(f"bob_setting must be 0, 1 or 2, got {bob_setting!r}")
+    if bob_bit not in (0, 1):
+        raise QkdParameterError(f"bob_bit must be 0 or 1, got {bob_bit!r}")
+    if bell_index not in (0, 1, 2, 3):
+        raise QkdParameterError(f"bell_index must be 0..3, got {bell_index!r}")
+    x, z = bell_index & 1, bell_index >> 1
+    setting = 2 - bob_setting if x ^ z else bob_setting
+    return setting, bob_bit ^ z

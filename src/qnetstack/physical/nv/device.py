@@ -21,6 +21,7 @@ platform-neutral :class:`~qnetstack.physical.device.MemoryDevice` with what is s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from typing import ClassVar
 
@@ -48,7 +49,7 @@ from qnetstack.physical.primitives import (
     TeleportRequest,
 )
 from qnetstack.physical.qstore import MemoryModel, PairStore
-from qnetstack.quantum import Basis, DensityMatrix
+from qnetstack.quantum import Basis, DensityMatrix, MeasureBasis
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -187,11 +188,16 @@ class NVDevice(MemoryDevice):
         return [StartTimer(("measured", slot, basis, outcome), round(duration_us * 1e6))]
 
     def _measure_at_emission(
-        self, pair_id: int, qubit_index: int, basis: Basis, emitted_ps: int
+        self, pair_id: int, qubit_index: int, basis: MeasureBasis, emitted_ps: int
     ) -> int:
-        """Measure-directly on the electron: basis rotation (X/Y), then noisy readout."""
+        """Measure-directly on the electron: basis rotation, then noisy readout.
+
+        Every basis but Z needs a rotation before the Z readout (X, Y, and the X–Z-plane angles
+        of E91: Ry(−θ)); it costs one electron gate, modelled as its depolarising. An angle that
+        is a multiple of π is Z up to relabelling the outcome and needs none.
+        """
         electron = self.config.electron
-        if basis != "Z" and electron.gate_depolar_prob:
+        if _needs_rotation(basis) and electron.gate_depolar_prob:
             self.store.apply_noise(
                 pair_id, qubit_index, emitted_ps, depolarise=electron.gate_depolar_prob
             )
@@ -298,3 +304,14 @@ class NVDevice(MemoryDevice):
         for slot, (pair_id, qubit_index) in self._held.items():
             if slot != ELECTRON_SLOT:
                 self.store.apply_noise(pair_id, qubit_index, now_ps, dephase=p)
+
+
+_ANGLE_ATOL = 1e-12
+"""An angle whose sine is below this is treated as Z (or −Z) and read without a gate."""
+
+
+def _needs_rotation(basis: MeasureBasis) -> bool:
+    """Whether reading ``basis`` out needs a gate before the electron's Z readout."""
+    if isinstance(basis, str):
+        return basis != "Z"
+    return abs(math.sin(basis)) > _ANGLE_ATOL
