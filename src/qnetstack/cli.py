@@ -276,15 +276,19 @@ def _print_measured_apps(results: dict[str, Any]) -> None:
     qkd = [req for req in results["requests"] if req.get("qkd")]
     if qkd:
         table = Table(title="QKD")
-        for column in ("request", "sifted bits", "QBER", "final key (bits)", "key rate (bit/s)",
-                       "status"):  # fmt: skip
+        e91 = any(req["qkd"].get("chsh") for req in qkd)  # the CHSH column only when measured
+        for column in ("request", "sifted bits", "QBER", "final key (bits)",
+                       "key rate (bit/s)", *(("CHSH S",) if e91 else ()), "status"):  # fmt: skip
             table.add_column(column, justify="left" if column == "status" else "right")
         for req in qkd:
             entry = req["qkd"]
             status = "ok, keys match" if entry["keys_match"] else f"no key: {entry['failure']}"
+            chsh = entry.get("chsh")
+            s = f"{_fmt(chsh['s'])} ± {_fmt(chsh['s_std_error'])}" if chsh else "–"
             table.add_row(
                 str(req["id"]), str(entry["sifted_bits"]), _fmt(entry["qber"]),
-                str(entry["final_key_length"]), _fmt(entry["key_rate_bps"], 2), status,
+                str(entry["final_key_length"]), _fmt(entry["key_rate_bps"], 2),
+                *((s,) if e91 else ()), status,
             )  # fmt: skip
         _out.print(table)
     teleports = [req for req in results["requests"] if req.get("teleport")]
@@ -319,7 +323,23 @@ def _print_measured_apps(results: dict[str, Any]) -> None:
             )  # fmt: skip
         _out.print(table)
     chsh = [req for req in results["requests"] if req.get("chsh")]
-    if chsh:
+    inferred = [req for req in chsh if "ZZ" in req["chsh"]["correlators"]]
+    measured = [req for req in chsh if "A0B0" in req["chsh"]["correlators"]]
+    if measured:
+        table = Table(title="CHSH (measured with E91 settings: A0=X, A1=Z, B0=pi/4, B1=3pi/4)")
+        for column in ("request", "S", "± std. error", "E(A0,B0)", "E(A0,B1)", "E(A1,B0)",
+                       "E(A1,B1)", "violation"):  # fmt: skip
+            table.add_column(column, justify="right")
+        for req in measured:
+            entry = req["chsh"]
+            terms = [_fmt(term["value"]) for term in entry["correlators"].values()]
+            table.add_row(
+                str(req["id"]), _fmt(entry["s"]), _fmt(entry["s_std_error"]), *terms,
+                "yes" if entry["violation"] else "no",
+            )  # fmt: skip
+        _out.print(table)
+    if inferred:
+        chsh = inferred
         table = Table(title="CHSH (inferred from Z/X correlators)")
         for column in ("request", "S", "± std. error", "E_ZZ", "E_XX", "violation"):
             table.add_column(column, justify="right")
