@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+import hypothesis.strategies as st
 import numpy as np
 import pytest
+from hypothesis import given
 
 from qnetstack.analysis.stats import mean_ci95, percentiles
 
@@ -40,3 +42,13 @@ def test_percentiles():
     assert percentiles(values, (0, 50, 95, 100)) == [0.0, 50.0, 95.0, 100.0]
     assert percentiles([1.0, 2.0], (50,)) == [1.5]
     assert all(isinstance(v, float) for v in percentiles([3, 1, 2], (10, 90)))
+
+
+@given(
+    st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=50),
+    st.lists(st.floats(0.0, 100.0), min_size=1, max_size=5),
+)
+def test_percentiles_equal_numpys_linear_method(samples, qs):
+    ours = percentiles(samples, qs)
+    theirs = [float(np.percentile(samples, q)) for q in qs]
+    assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-9)
