@@ -35,7 +35,8 @@ def test_example_prints_table_and_writes_plot(tmp_path, monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert "max distance, infinite decoys: 142.2 km" in printed
     assert "max distance, vacuum + weak decoy (nu = 0.1): 139.8 km" in printed
-    assert "overtakes decoy BB84 at 97.0 km" in printed
+    assert "simulated repeater overtakes decoy BB84 at 13.3 km" in printed
+    assert "overtakes the PLOB bound of its fibre (0.2 dB/km) at 179.7 km" in printed
     assert out.read_bytes()[:4] == b"\x89PNG"
 
 
