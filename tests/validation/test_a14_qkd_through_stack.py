@@ -13,6 +13,7 @@ import math
 
 import pytest
 
+from helpers_measured import werner_measure_scenario
 from qnetstack.scenario import parse_scenario
 from qnetstack.scenario.simulation import run_scenario
 
@@ -21,26 +22,7 @@ QKD = {"epsilon_sec": 1e-6, "epsilon_cor": 1e-9, "sample_fraction": 0.5}
 
 
 def werner_qkd(fidelity: float) -> dict[str, object]:
-    return {
-        "name": f"a14-werner-{fidelity}",
-        "seed": 14,
-        "formalism": "bell_diagonal",
-        "platform": {"plugin": "depolarising", "fidelity": fidelity, "success_probability": 0.1},
-        "link_layer": {"plugin": "egp"},
-        "nodes": [{"name": "alice"}, {"name": "bob"}],
-        "links": [{"nodes": ["alice", "bob"], "length_km": 5.0}],
-        "requests": [
-            {
-                "src": "alice",
-                "dst": "bob",
-                "type": "measure",
-                "measure_basis": "random",
-                "pairs": PAIRS,
-                "min_fidelity": 0.5,
-                "qkd": QKD,
-            }
-        ],
-    }
+    return werner_measure_scenario(f"a14-werner-{fidelity}", 14, fidelity, PAIRS, qkd=QKD)
 
 
 @pytest.fixture(scope="module", params=[0.97, 0.835], ids=["F=0.97", "F=0.835"])

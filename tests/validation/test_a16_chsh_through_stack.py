@@ -12,6 +12,7 @@ import math
 
 import pytest
 
+from helpers_measured import werner_measure_scenario
 from qnetstack.scenario import parse_scenario
 from qnetstack.scenario.simulation import run_scenario
 
@@ -19,26 +20,7 @@ PAIRS = 2500
 
 
 def werner_chsh(fidelity: float) -> dict[str, object]:
-    return {
-        "name": f"a16-werner-{fidelity}",
-        "seed": 16,
-        "formalism": "bell_diagonal",
-        "platform": {"plugin": "depolarising", "fidelity": fidelity, "success_probability": 0.1},
-        "link_layer": {"plugin": "egp"},
-        "nodes": [{"name": "alice"}, {"name": "bob"}],
-        "links": [{"nodes": ["alice", "bob"], "length_km": 5.0}],
-        "requests": [
-            {
-                "src": "alice",
-                "dst": "bob",
-                "type": "measure",
-                "measure_basis": "random",
-                "pairs": PAIRS,
-                "min_fidelity": 0.5,
-                "chsh": True,
-            }
-        ],
-    }
+    return werner_measure_scenario(f"a16-werner-{fidelity}", 16, fidelity, PAIRS, chsh=True)
 
 
 def chsh_of(fidelity: float, registry) -> dict[str, object]:

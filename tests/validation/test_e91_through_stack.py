@@ -22,6 +22,7 @@ import math
 import numpy as np
 import pytest
 
+from helpers_measured import werner_measure_scenario
 from qnetstack.apps.qkd import E91_PREPARATION_QUALITY
 from qnetstack.scenario import parse_scenario
 from qnetstack.scenario.simulation import Simulation
@@ -31,27 +32,10 @@ QKD = {"protocol": "e91", "epsilon_sec": 1e-6, "epsilon_cor": 1e-9, "sample_frac
 
 
 def e91_scenario(fidelity: float, pairs: int = PAIRS) -> dict[str, object]:
-    return {
-        "name": f"e91-werner-{fidelity}",
-        "seed": 91,
-        "formalism": "bell_diagonal",
-        "platform": {"plugin": "depolarising", "fidelity": fidelity, "success_probability": 0.5},
-        "link_layer": {"plugin": "egp"},
-        "nodes": [{"name": "alice"}, {"name": "bob"}],
-        "links": [{"nodes": ["alice", "bob"], "length_km": 5.0}],
-        "requests": [
-            {
-                "src": "alice",
-                "dst": "bob",
-                "type": "measure",
-                "measure_basis": "e91",
-                "pairs": pairs,
-                "min_fidelity": 0.5,
-                "chsh": True,
-                "qkd": QKD,
-            }
-        ],
-    }
+    return werner_measure_scenario(
+        f"e91-werner-{fidelity}", 91, fidelity, pairs, basis="e91", success_probability=0.5,
+        chsh=True, qkd=QKD,
+    )  # fmt: skip
 
 
 def run(fidelity: float, registry, pairs: int = PAIRS):
