@@ -29,9 +29,6 @@ from qnetstack.quantum import _tensor
 from qnetstack.quantum._checks import check_probability, check_qubits
 from qnetstack.quantum.bell import BELL_DMS, BELL_KETS, BellIndex
 from qnetstack.quantum.channels import (
-    amplitude_damping_kraus,
-    dephasing_kraus,
-    depolarising_kraus,
     t1t2_noise,
 )
 
@@ -102,6 +99,33 @@ def _basis_projector(basis: MeasureBasis, outcome: int) -> ComplexArray:
         return _BASIS_PROJECTORS[basis][outcome]
     ket = xz_basis_kets(basis)[outcome]
     return np.outer(ket, ket.conj())
+
+
+_PAIR_PROJECTORS: dict[tuple[MeasureBasis, int], tuple[ComplexArray, ComplexArray]] = {}
+_PAIR_PROJECTOR_CACHE_SIZE = 64
+
+
+def _pair_projectors(basis: MeasureBasis, qubit: int) -> tuple[ComplexArray, ComplexArray]:
+    """The two outcome projectors of ``basis`` on ``qubit`` of a two-qubit register (qubit 0 is
+    the most significant), cached (named bases, and the first few angles: E91 uses six)."""
+    key = (basis, qubit)
+    hit = _PAIR_PROJECTORS.get(key)
+    if hit is not None:
+        return hit
+    identity = np.eye(2, dtype=np.complex128)
+    pair = [
+        np.asarray(
+            np.kron(_basis_projector(basis, o), identity)
+            if qubit == 0
+            else np.kron(identity, _basis_projector(basis, o)),
+            dtype=np.complex128,
+        )
+        for o in (0, 1)
+    ]
+    projectors = (pair[0], pair[1])
+    if len(_PAIR_PROJECTORS) < _PAIR_PROJECTOR_CACHE_SIZE:
+        _PAIR_PROJECTORS[key] = projectors
+    return projectors
 
 
 def _n_qubits_of_dim(dim: int, what: str) -> int:
@@ -278,18 +302,15 @@ class DensityMatrix:
 
     def depolarise(self, qubit: int, p: float) -> DensityMatrix:
         """Single-qubit depolarising channel with parameter ``p`` (NetSquid convention)."""
-        depolarising_kraus(p)  # validates p
-        return self._single_qubit_noise(qubit, depolarise=p)
+        return self._single_qubit_noise(qubit, depolarise=check_probability("p", p))
 
     def dephase(self, qubit: int, p: float) -> DensityMatrix:
         """Dephasing (1 − p)ρ + p ZρZ on ``qubit``."""
-        dephasing_kraus(p)  # validates p
-        return self._single_qubit_noise(qubit, dephase=p)
+        return self._single_qubit_noise(qubit, dephase=check_probability("p", p))
 
     def amplitude_damp(self, qubit: int, gamma: float) -> DensityMatrix:
         """Amplitude damping (decay |1⟩ → |0⟩ with probability ``gamma``) on ``qubit``."""
-        amplitude_damping_kraus(gamma)  # validates gamma
-        return self._single_qubit_noise(qubit, gamma=gamma)
+        return self._single_qubit_noise(qubit, gamma=check_probability("gamma", gamma))
 
     def pauli_channel(self, qubit: int, p_x: float, p_y: float, p_z: float) -> DensityMatrix:
         """Single-qubit Pauli channel (1 − Σp)ρ + p_x XρX + p_y YρY + p_z ZρZ on ``qubit``.
@@ -367,10 +388,34 @@ class DensityMatrix:
             ``(outcome, state)``: outcome 0 is the +1 eigenstate; ``state`` is the collapsed,
             renormalised register including the measured qubit.
         """
+        if self._n_qubits == 2 and qubit in (0, 1):
+            return self._measure_pair(qubit, rng, basis)
         p0, _ = self.outcome_probabilities(qubit, basis)
         outcome = 0 if rng.random() < p0 else 1
         _, state = self.project(qubit, outcome, basis)
         return outcome, state
+
+    def _measure_pair(
+        self, qubit: int, rng: np.random.Generator, basis: MeasureBasis
+    ) -> tuple[int, DensityMatrix]:
+        """:meth:`measure` on a two-qubit register with 4×4 projectors (the measure-directly
+        hot path of QKD: one Born probability and one P ρ P, instead of generic tensor code;
+        the same draw, probabilities and post-state up to rounding)."""
+        m = self._matrix
+        p_zero, p_one = _pair_projectors(basis, qubit)
+        total = float(m.trace().real)
+        raw0 = float((p_zero * m.T).sum().real)  # Tr(P₀ρ)
+        p0 = min(1.0, max(0.0, raw0 / total))
+        outcome = 0 if rng.random() < p0 else 1
+        projector = p_zero if outcome == 0 else p_one
+        projected = projector @ m @ projector
+        weight = float(projected.trace().real)
+        if weight / total <= _ZERO_PROBABILITY:
+            raise ValueError(
+                f"outcome {outcome} of a {basis} measurement on qubit {qubit} has probability "
+                f"{weight / total:.3g}; cannot project onto it"
+            )
+        return outcome, self._trusted(projected / weight, 2)
 
     # ---------------------------------------------------------- register structure
     def partial_trace(self, keep: Sequence[int]) -> DensityMatrix:

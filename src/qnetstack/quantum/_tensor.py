@@ -9,6 +9,7 @@ touches, O(4ⁿ·2ᵏ), and never allocate a 2ⁿ x 2ⁿ operator.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -108,7 +109,11 @@ def single_qubit_noise(
     """
     dim = 2**n_qubits
     tensor = matrix.reshape((2,) * (2 * n_qubits)).copy()
-    block = np.moveaxis(tensor, (qubit, n_qubits + qubit), (0, 1))  # a view into ``tensor``
+    block: Any
+    if n_qubits == 2:  # the common case (a pair): plain slicing, no axis bookkeeping
+        block = _PairBlock(tensor, qubit)
+    else:
+        block = np.moveaxis(tensor, (qubit, n_qubits + qubit), (0, 1))  # a view into ``tensor``
     if gamma:
         block[0, 0] += gamma * block[1, 1]
         block[1, 1] *= 1.0 - gamma
@@ -123,6 +128,30 @@ def single_qubit_noise(
         block[0, 0] += mixed
         block[1, 1] += mixed
     return tensor.reshape(dim, dim)
+
+
+class _PairBlock:
+    """``block[a, b]`` of a two-qubit register's (2, 2, 2, 2) tensor as views: the entries
+    whose row index has ``qubit`` = a and column index has ``qubit`` = b."""
+
+    __slots__ = ("_qubit", "_tensor")
+
+    def __init__(self, tensor: ComplexArray, qubit: int) -> None:
+        self._tensor = tensor
+        self._qubit = qubit
+
+    def __getitem__(self, ab: tuple[int, int]) -> ComplexArray:
+        a, b = ab
+        t = self._tensor
+        view: ComplexArray = t[a, :, b, :] if self._qubit == 0 else t[:, a, :, b]
+        return view
+
+    def __setitem__(self, ab: tuple[int, int], value: Any) -> None:
+        a, b = ab
+        if self._qubit == 0:
+            self._tensor[a, :, b, :] = value
+        else:
+            self._tensor[:, a, :, b] = value
 
 
 def pauli_channel(
