@@ -1,7 +1,8 @@
-"""Network layer: end-to-end entanglement over repeater paths (QNP with swap-ASAP), routing
-strategies and topology generators."""
+"""Network layer: end-to-end entanglement over repeater paths (QNP: swap-ASAP or nested
+swapping, purification per link or end to end, cutoffs), routing strategies and topology
+generators."""
 
-from qnetstack.network.config import QnpConfig
+from qnetstack.network.config import PurificationConfig, QnpConfig
 from qnetstack.network.context import NetworkContext, NoRouteError
 from qnetstack.network.primitives import (
     NetworkCreateRequest,
@@ -22,6 +23,7 @@ __all__ = [
     "NetworkOkIndication",
     "NetworkReleaseRequest",
     "NoRouteError",
+    "PurificationConfig",
     "Qnp",
     "QnpConfig",
 ]
