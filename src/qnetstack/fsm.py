@@ -17,10 +17,14 @@ Supported table keys, with ``transitions``' meaning (``queued=True``,
 ``auto_transitions=False``): ``trigger``, ``source`` (a state or a list of states), ``dest``,
 ``conditions`` / ``unless`` (callback names, all must hold / none may), ``before`` and
 ``after`` (callback names, called with the trigger's arguments). The first row of the trigger
-whose source matches and whose conditions hold fires: ``before``, state change, ``after``.
-A trigger fired from inside a callback is queued and runs when the current one has finished
-(it returns ``True`` at once). A trigger with no row for the current state raises
-:class:`InvalidTriggerError`; one whose rows' conditions all fail returns ``False``.
+whose source matches and whose conditions hold fires: ``before``, state change (none for
+``dest: None``, an internal transition), ``after``. A trigger fired from inside a callback is
+queued and runs when the current one has finished (it returns ``True`` at once). A trigger with
+no row for the current state raises :class:`InvalidTriggerError`.
+
+Known differences, none of which the project's tables or callers depend on: a trigger whose
+rows' conditions all fail returns ``False`` (``transitions`` with ``queued=True`` returns
+``True``); the queue is per model (``transitions`` queues per machine, across its models).
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ class InvalidTriggerError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Row:
-    dest: Enum
+    dest: Enum | None
     conditions: tuple[str, ...]
     unless: tuple[str, ...]
     before: tuple[str, ...]
@@ -145,7 +149,8 @@ class TableMachine:
                 continue
             for name in row.before:
                 getattr(model, name)(*args, **kwargs)
-            model.state = row.dest
+            if row.dest is not None:
+                model.state = row.dest
             for name in row.after:
                 getattr(model, name)(*args, **kwargs)
             return True

@@ -216,6 +216,19 @@ class Circuit:
             held |= self.e2e.keys() | self.e2e_ready.keys()
         return sum(self.open_requests.values()) + len(held)
 
+    def extend(self, half: Half, reach: int, far: EntanglementId) -> None:
+        """Apply a nested-swap notice: the pair of ``half`` now reaches ``reach``. Notices may
+        arrive out of order and a pair only ever grows, so a notice that reaches less far
+        than what is known is stale and ignored."""
+        if abs(reach - self.index) > abs(half.reach - self.index):
+            half.reach, half.far = reach, far
+
+    def remember_reach(self, ent: EntanglementId, reach: int, far: EntanglementId) -> None:
+        """A nested-swap notice for a half not held yet: keep the farthest."""
+        known = self.reach_updates.get(ent)
+        if known is None or abs(reach - self.index) > abs(known[0] - self.index):
+            self.reach_updates[ent] = (reach, far)
+
     def consumed(self, ent: EntanglementId) -> None:
         """Our half of the upstream hop's pair ``ent`` left our memory: tell the upstream end
         (flow control, see :class:`~qnetstack.network.messages.QnpConsumed`)."""
@@ -231,7 +244,7 @@ class Circuit:
             half.far = ent
         update = self.reach_updates.pop(ent, None)
         if update is not None:
-            half.reach, half.far = update
+            self.extend(half, *update)
         self.halves[ent] = half
         (self.right if half.right else self.left).append(ent)
 

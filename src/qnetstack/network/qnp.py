@@ -597,9 +597,9 @@ class Qnp:
             return []
         half = circuit.halves.get(pdu.pair)
         if half is None:  # our link OK (or its purification) is still on its way
-            circuit.reach_updates[pdu.pair] = (pdu.reach, pdu.far)
+            circuit.remember_reach(pdu.pair, pdu.reach, pdu.far)
             return []
-        half.reach, half.far = pdu.reach, pdu.far
+        circuit.extend(half, pdu.reach, pdu.far)
         self._try_swaps(circuit)
         return self._finish(circuit)
 

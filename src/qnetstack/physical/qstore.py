@@ -289,9 +289,14 @@ class PairStore:
             (e1.memories[o1], e2.memories[o2]),
             (now_ps, now_ps),
         )
+        # An outer half its node already discarded (a cutoff whose notice has not arrived
+        # yet) stays discarded in the new pair, so the pair is forgotten once the other goes.
+        self._entries[new_id].alive = [e1.alive[o1], e2.alive[o2]]
         self._aliases[(p1, o1)] = (new_id, 0)
         self._aliases[(p2, o2)] = (new_id, 1)
         del self._entries[p1], self._entries[p2]
+        if not any(self._entries[new_id].alive):
+            del self._entries[new_id]
         return new_id, true_outcome, reported
 
     def teleport(

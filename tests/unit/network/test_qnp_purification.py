@@ -131,3 +131,39 @@ def test_input_fidelity_inverts_the_rounds() -> None:
     assert rounds_needed(f_in - 1e-3, 0.9, "dejmps", 2) is None
     assert input_fidelity(0.4, 1, "bbpssw") == 0.4  # no purification needed below 1/2
     assert rounds_needed(0.95, 0.9, "dejmps", 0) == 0
+
+
+def test_a_stale_nested_notice_does_not_shrink_a_pair() -> None:
+    """Eight hops, nested: n4's left half hears first from n3 (reach 2), later from n2
+    (reach 0). Delivered the other way round, the stale notice must not undo the newer one
+    (before the fix n4 never matched its span 0–8 and the circuit hung)."""
+    names = tuple(f"n{i}" for i in range(9))
+    net = QnpNet(names, config=QnpConfig(swap_policy="nested"), purify_success=1.0)
+    net.create("n0", "n8", number=1)
+    net.pump()
+    rids = dict(net.open_requests())
+    for origin in names[:-1]:
+        net.generate(origin, rids[origin], 0)
+
+    def notice(src: str) -> tuple[str, str, object]:
+        index = next(i for i, (s, d, p) in enumerate(net.wire)
+                     if isinstance(p, QnpSwapped) and s == src and d == "n4")  # fmt: skip
+        return net.wire.pop(index)
+
+    stale = notice("n3")  # reach 2, delayed
+    held = []
+    while net.wire:
+        _, dst, pdu = net.wire[0]
+        if isinstance(pdu, QnpSwapped) and dst == "n4":
+            held.append(net.wire.pop(0))
+            continue
+        net.deliver(0)
+    newer = [h for h in held if h[0] == "n2"]
+    assert [h[2].reach for h in newer] == [0]
+    net.wire[:0] = newer
+    net.deliver()
+    net.wire.append(stale)  # the stale notice arrives last
+    net.wire += [h for h in held if h[0] != "n2"]
+    net.pump()
+    assert len(net.nodes["n0"].oks) == len(net.nodes["n8"].oks) == 1
+    assert net.nodes["n4"].qnp.circuits == {}

@@ -294,3 +294,17 @@ def test_two_sided_round_refuses_inconsistent_calls() -> None:
         store.purify_local("a", (keep, 0), (sacrifice, 0), "dejmps", (0, 0), 0, rng)
     with pytest.raises(ValueError, match="disagree on the round"):
         store.purify_local("b", (keep, 1), (sacrifice, 1), "dejmps", (0, 1), 0, rng)
+
+
+def test_a_swap_keeps_a_discarded_outer_half_discarded() -> None:
+    """A node discards its half (a cutoff) while its neighbour swaps the pair before the
+    notice arrives: the new pair's half stays discarded and the store forgets the pair once
+    the other end discards too (before the fix the half came back to life and leaked)."""
+    store, rng = PairStore(Formalism.BELL_DIAGONAL), np.random.default_rng(3)
+    left = _add(store, store.werner(0.9, 0), ("a", "r"))
+    right = _add(store, store.werner(0.9, 0), ("r", "b"))
+    store.discard(left, 0)  # a gives up on its half
+    store.swap((left, 1), (right, 0), 0, rng)
+    assert len(store) == 1
+    store.discard(right, 1)  # b frees its half of the (now joined) pair
+    assert len(store) == 0
