@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from qnetstack.apps.qkd import (
     GYS_2004,
+    binary_entropy,
     channel_transmittance,
     crossover_distance,
     max_distance_km,
@@ -41,10 +42,6 @@ DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "apps" / "qkd-key-r
 WEAK_DECOY = 0.1
 REPEATER_PRESET = "near_future_10x_coopmans2021"
 REPEATER_DISTANCES_KM = np.concatenate([[2.0, 5.0, 10.0, 15.0, 20.0], np.arange(25.0, 401.0, 25.0)])
-
-
-def _binary_entropy(q: float) -> float:
-    return 0.0 if q <= 0.0 or q >= 1.0 else float(-q * np.log2(q) - (1 - q) * np.log2(1 - q))
 
 
 def simulated_repeater(distances_km: npt.NDArray[np.float64]) -> list[tuple[float, float, float]]:
@@ -73,7 +70,7 @@ def simulated_repeater(distances_km: npt.NDArray[np.float64]) -> list[tuple[floa
         rate_hz = request["delivered"] / results["sim_time_s"]
         fidelity = request["fidelity"]["mean"]
         qber = 2.0 * (1.0 - fidelity) / 3.0
-        bits_per_s = rate_hz * 0.5 * max(0.0, 1.0 - 2.0 * _binary_entropy(qber))
+        bits_per_s = rate_hz * 0.5 * max(0.0, 1.0 - 2.0 * binary_entropy(qber))
         arm_km = float(total_km) / 4  # station in the middle of each link
         attempt_s = config.attempt_duration_ps(arm_km, arm_km) * 1e-12
         out.append((rate_hz, fidelity, bits_per_s * attempt_s))

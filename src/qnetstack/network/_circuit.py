@@ -33,6 +33,7 @@ from qnetstack.network.messages import (
     QnpConsumed,
     QnpDelivered,
     QnpRawPair,
+    pair_json,
 )
 from qnetstack.network.primitives import NetworkErrorCode, NetworkErrorIndication
 from qnetstack.service import (
@@ -261,7 +262,7 @@ class Circuit:
         """Free the held half of ``ent`` and trace why."""
         half = self.take(ent)
         self.effects.append(SendDown(ReleaseRequest(half.slot)))
-        data = {**self.trace_data(), "pair": _ent(ent), "slot": half.slot}
+        data = {**self.trace_data(), "pair": pair_json(ent), "slot": half.slot}
         self.effects.append(Trace(TraceRecord(kind, data)))
 
     def trace_data(self) -> dict[str, Any]:
@@ -300,7 +301,3 @@ class Circuit:
                 self.cid.head, self.cid.request_id, NetworkErrorCode(self.code), self.message
             )
             self.effects.append(Indicate(error))
-
-
-def _ent(ent: EntanglementId) -> list[Any]:
-    return [ent.origin, ent.request_id, ent.sequence]

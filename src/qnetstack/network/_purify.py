@@ -31,7 +31,13 @@ from dataclasses import dataclass, field
 
 from qnetstack.linklayer.primitives import EntanglementId, ReleaseRequest
 from qnetstack.network.config import PurificationConfig
-from qnetstack.network.messages import CircuitId, LinkPairRef, QnpPurify, QnpPurifyReply
+from qnetstack.network.messages import (
+    CircuitId,
+    LinkPairRef,
+    QnpPurify,
+    QnpPurifyReply,
+    pair_json,
+)
 from qnetstack.physical.primitives import PurifyRequest
 from qnetstack.quantum import BellDiagonal, bbpssw, dejmps
 from qnetstack.service import Effect, PeerProtocolError, SendDown, SendPeer, Trace, TraceRecord
@@ -213,10 +219,6 @@ class Channel:
         round_.peer_bit = peer_bit
         return self._decide(keep)
 
-    def drop(self, key: EntanglementId) -> bool:
-        """Forget an idle pair freed by someone else (a discard); whether it was here."""
-        return self.idle.pop(key, None) is not None
-
     def release_all(self) -> list[int]:
         """The circuit ends: slots of every idle pair and kept half of a round (in-flight
         sacrificed halves are freed by the hardware)."""
@@ -227,12 +229,8 @@ class Channel:
         self.waiting.clear()
         return slots
 
-    def held(self) -> int:
-        """Pairs this end holds in the channel (idle or being purified)."""
-        return len(self.idle) + 2 * len(self.rounds)
-
     def keys(self) -> set[EntanglementId]:
-        """The pairs :meth:`held` counts."""
+        """The pairs this end holds in the channel (idle or in a round)."""
         keys = set(self.idle)
         for round_ in self.rounds.values():
             keys |= {round_.keep.key, round_.sacrifice.key}
@@ -253,7 +251,7 @@ class Channel:
         if fidelity >= self.target - 1e-12:
             return candidate
         if candidate.level >= config.max_rounds:
-            data = {**self.trace_data, "scope": self.label, "pair": _ent(candidate.key),
+            data = {**self.trace_data, "scope": self.label, "pair": pair_json(candidate.key),
                     "estimate": fidelity, "target": self.target}  # fmt: skip
             self.effects += [
                 Trace(TraceRecord("qnp-purify-give-up", data)),
@@ -282,8 +280,8 @@ class Channel:
         self._consume(sacrifice.key)
         self.rounds[keep.key] = _Round(keep, sacrifice)
         self.index[(keep.slot, sacrifice.slot)] = (self.circuit, self.side)
-        data = {**self.trace_data, "scope": self.label, "keep": _ent(keep.key),
-                "sacrifice": _ent(sacrifice.key), "level": keep.level}  # fmt: skip
+        data = {**self.trace_data, "scope": self.label, "keep": pair_json(keep.key),
+                "sacrifice": pair_json(sacrifice.key), "level": keep.level}  # fmt: skip
         request = PurifyRequest(
             keep.slot, sacrifice.slot, self.config.protocol, keep.ref.bell_index,
             sacrifice.ref.bell_index,
@@ -306,7 +304,7 @@ class Channel:
     def _decide(self, keep: EntanglementId) -> list[Candidate]:
         round_ = self.rounds.pop(keep)
         success = round_.bit == round_.peer_bit
-        data = {**self.trace_data, "scope": self.label, "keep": _ent(keep),
+        data = {**self.trace_data, "scope": self.label, "keep": pair_json(keep),
                 "level": round_.keep.level, "success": success}  # fmt: skip
         self.effects.append(Trace(TraceRecord("qnp-purify-result", data)))
         if not success:
@@ -321,7 +319,3 @@ class Channel:
             min(round_.keep.ref.create_time_ps, round_.sacrifice.ref.create_time_ps),
         )  # fmt: skip
         return self.add(Candidate(ref, round_.keep.slot, round_.keep.level + 1, estimate))
-
-
-def _ent(ent: EntanglementId) -> list[object]:
-    return [ent.origin, ent.request_id, ent.sequence]

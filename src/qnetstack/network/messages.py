@@ -27,7 +27,13 @@ __all__ = [
     "QnpSwapRecord",
     "QnpSwapped",
     "QnpTeardown",
+    "pair_json",
 ]
+
+
+def pair_json(ent: EntanglementId) -> list[object]:
+    """A link pair's id as trace data: ``[origin, request id, sequence]``."""
+    return [ent.origin, ent.request_id, ent.sequence]
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Hashable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -139,6 +139,7 @@ from qnetstack.network.messages import (
     QnpSwapped,
     QnpSwapRecord,
     QnpTeardown,
+    pair_json,
 )
 from qnetstack.network.primitives import (
     NetworkCreateRequest,
@@ -610,7 +611,7 @@ class Qnp:
         circuit.swapped[l_ent] = r_ent
         circuit.swapped[r_ent] = l_ent
         self._swaps.setdefault((left.slot, right.slot), deque()).append((circuit.cid, left, right))
-        data = {**circuit.trace_data(), "left": _ent(l_ent), "right": _ent(r_ent),
+        data = {**circuit.trace_data(), "left": pair_json(l_ent), "right": pair_json(r_ent),
                 "span": [left.reach, right.reach]}  # fmt: skip
         circuit.effects += [
             Trace(TraceRecord("qnp-swap", data)),
@@ -893,7 +894,7 @@ class Qnp:
             circuit.dead.add(joined)
             neighbour = circuit.downstream if joined.origin == self.name else circuit.upstream
             assert neighbour is not None
-            data = {**circuit.trace_data(), "pair": _ent(ent), "forward": _ent(joined)}
+            data = {**circuit.trace_data(), "pair": pair_json(ent), "forward": pair_json(joined)}
             circuit.effects += [
                 Trace(TraceRecord("qnp-discard-forward", data)),
                 SendPeer(neighbour, QnpDiscard(circuit.cid, joined)),
@@ -912,10 +913,6 @@ def _malformed(request: NetworkCreateRequest, node: str) -> str:
     if request.remote == node:
         return f"remote is this node ({node!r})"
     return ""
-
-
-def _ent(ent: EntanglementId) -> list[Any]:
-    return [ent.origin, ent.request_id, ent.sequence]
 
 
 def create_qnp(
