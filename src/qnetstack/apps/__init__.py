@@ -1,1 +1,39 @@
-"""Applications: QKD, teleportation, CHSH, GHZ (planned)."""
+"""The application layer: apps as protocol entities on the stack, and the QKD library.
+
+* :mod:`.primitives` — what a user asks of an app and what it hands back (sessions, keys);
+* :mod:`.messages` — the PDUs two apps exchange (the QKD post-processing conversation);
+* :mod:`.bbm92` — BBM92 QKD over the network layer, key block by key block;
+* :mod:`.keystore` — the ETSI GS QKD 014 shaped key store fed by the key blocks;
+* :mod:`.qkd` — the post-processing library (sifting, estimation, Cascade, PA, finite key);
+* :mod:`.ghz` — GHZ fusion.
+"""
+
+from __future__ import annotations
+
+from qnetstack.apps.bbm92 import Bbm92App, key_id
+from qnetstack.apps.config import Bbm92Config
+from qnetstack.apps.keystore import Key, KeyStore, KeyStoreError, KeyStoreStatus
+from qnetstack.apps.primitives import (
+    BlockReport,
+    KeyBlockFailedIndication,
+    KeyDeliveredIndication,
+    QkdSessionEndIndication,
+    QkdSessionRequest,
+    SessionId,
+)
+
+__all__ = [
+    "Bbm92App",
+    "Bbm92Config",
+    "BlockReport",
+    "Key",
+    "KeyBlockFailedIndication",
+    "KeyDeliveredIndication",
+    "KeyStore",
+    "KeyStoreError",
+    "KeyStoreStatus",
+    "QkdSessionEndIndication",
+    "QkdSessionRequest",
+    "SessionId",
+    "key_id",
+]

@@ -129,6 +129,7 @@ class Circuit:
         purpose_id: The user's purpose id.
         swap_factor: Werner factor per swap (for the tail's goodness).
         purify_target: Fidelity target of the ``target`` purification policy (0: none).
+        measure_basis: MEASURE circuits: the end measurements' basis choice ('' for KEEP).
     """
 
     state: CircuitState
@@ -138,9 +139,10 @@ class Circuit:
     def __init__(
         self, node: str, cid: CircuitId, path: tuple[str, ...], number: int,
         hop_fidelity: float, deadline_ps: int, purpose_id: int, swap_factor: float,
-        purify_target: float = 0.0,
+        purify_target: float = 0.0, measure_basis: str = "",
     ) -> None:  # fmt: skip
         self.node = node
+        self.measure_basis = measure_basis
         self.cid = cid
         self.path = path
         self.index = path.index(node)

@@ -76,6 +76,8 @@ class QnpSetup(PeerMessage):
             receiver, so the receiver maps the link OKs of this hop to the circuit.
         purify_target: Fidelity a purified pair must reach under the ``target`` policy (the
             hop's share for link purification, min_fidelity end to end); 0 without it.
+        measure_basis: For a MEASURE request the basis choice of the end measurements
+            ('Z', 'X', 'Y' or 'random'); empty for KEEP. Only the tail uses it.
     """
 
     circuit: CircuitId
@@ -86,6 +88,7 @@ class QnpSetup(PeerMessage):
     purpose_id: int
     link_label: int
     purify_target: float = 0.0
+    measure_basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)

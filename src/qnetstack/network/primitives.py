@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
+from qnetstack.linklayer.primitives import RequestType
+from qnetstack.quantum import Basis
 from qnetstack.service import Primitive
 
 __all__ = [
@@ -20,10 +23,17 @@ __all__ = [
     "NetworkEntanglementId",
     "NetworkErrorCode",
     "NetworkErrorIndication",
+    "NetworkMeasureBasis",
     "NetworkOkIndication",
     "NetworkReleaseRequest",
     "NetworkRequest",
 ]
+
+
+NetworkMeasureBasis = Literal["Z", "X", "Y", "random"]
+"""Basis of a MEASURE request's end measurements: one fixed basis, or ``random``: each end
+draws Z or X per pair from its own network-layer generator, independently of the other end
+(BBM92)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +49,13 @@ class NetworkCreateRequest(Primitive):
         max_time_ps: Deadline for the whole request from its submission; 0 means none. When it
             passes, the request ends with ``ERROR(TIMEOUT)`` at both ends.
         purpose_id: Opaque application tag, echoed in every OK.
+        request_type: ``KEEP``: both halves stay in memory and the OKs carry their slots.
+            ``MEASURE``: each end measures its half on the hardware as soon as the end-to-end
+            pair exists there (the moment the Pauli frame of the swaps is known at that end)
+            and the OK carries the outcome and basis instead of a slot, as the link layer's
+            MEASURE OKs do; ``bell_index`` says how to read the outcomes (the frame is applied
+            classically by the user, no correction gate is applied).
+        measure_basis: Basis of the end measurements of a MEASURE request (ignored for KEEP).
     """
 
     request_id: int
@@ -47,6 +64,8 @@ class NetworkCreateRequest(Primitive):
     min_fidelity: float = 0.0
     max_time_ps: int = 0
     purpose_id: int = 0
+    request_type: RequestType = RequestType.KEEP
+    measure_basis: NetworkMeasureBasis = "Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +101,8 @@ class NetworkOkIndication(Primitive):
     Attributes:
         entanglement_id: Same at both ends.
         remote: The other end node.
-        slot: Memory slot of this node's half (release it with :class:`NetworkReleaseRequest`).
+        slot: Memory slot of this node's half (release it with :class:`NetworkReleaseRequest`);
+            ``None`` for a MEASURE request (the half was measured and its slot freed).
         bell_index: The Bell state both ends share (``BellIndex`` value), with every link label
             and swap outcome on the path accounted for: the Pauli frame is tracked in software,
             no correction gate is applied (the same at both ends).
@@ -93,16 +113,21 @@ class NetworkOkIndication(Primitive):
             pair's herald on a one-hop path).
         path: The nodes of the circuit, head end first.
         purpose_id: The CREATE's purpose id.
+        outcome: The outcome of this end's measurement of a MEASURE pair (the hardware's
+            readout errors included), before any frame correction.
+        basis: The basis of ``outcome`` ('Z', 'X' or 'Y'); ``None`` for KEEP pairs.
     """
 
     entanglement_id: NetworkEntanglementId
     remote: str
-    slot: int
+    slot: int | None
     bell_index: int
     goodness: float
     create_time_ps: int
     path: tuple[str, ...]
     purpose_id: int = 0
+    outcome: int | None = None
+    basis: Basis | None = None
 
 
 class NetworkErrorCode(StrEnum):

@@ -73,6 +73,17 @@ released (no memory leaks). With ``e2e_cutoff_s``, the tail discards (instead of
 complete pair whose oldest link pair is older than the cutoff, and sends the discard back along
 the swaps to the head.
 
+**MEASURE requests.** With ``request_type=MEASURE`` each end measures its half of a delivered
+pair on the hardware (``MeasureRequest`` through the link layer) at the moment it would have
+delivered it, and indicates the OK with the outcome and basis (``slot=None``) when the readout
+confirms. That is the earliest moment the end knows the Pauli frame of the swaps; the frame is
+left in ``bell_index`` and applied classically by the user, exactly as for link-level MEASURE
+OKs. The end halves still wait in memory while the repeaters swap (measuring them before the
+swaps, which commutes with the swaps, is not modelled).
+
+A MEASURE circuit that ends with an error holds the ERROR until its pending readouts are
+indicated, so the user sees every OK of the request before the one terminal ERROR.
+
 **Endings: again the tail decides.** The tail ends the circuit after its ``number``-th delivery,
 at the deadline (its ``("qnp-deadline", …)`` timer: ``ERROR(TIMEOUT)``), or on a ``QnpAbort``;
 it indicates the error (if any), and sends ``QnpTeardown`` (code, delivered count) to the head and
@@ -99,6 +110,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Hashable
+from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
@@ -150,12 +162,15 @@ from qnetstack.network.primitives import (
     NetworkReleaseRequest,
 )
 from qnetstack.physical.primitives import (
+    MeasureConfirm,
+    MeasureRequest,
     PurifyConfirm,
     SwapConfirm,
     SwapRequest,
     TeleportConfirm,
     TeleportRequest,
 )
+from qnetstack.quantum import Basis
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -216,6 +231,8 @@ class Qnp:
         self._rounds: dict[tuple[int, int], tuple[CircuitId, str]] = {}  # purification slots
         self._next_request = 0
         self._next_label = 0
+        self._measuring: dict[int, tuple[CircuitId, NetworkOkIndication]] = {}  # slot -> OK
+        self._held_errors: dict[CircuitId, list[Effect]] = {}  # until the readouts are done
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -239,7 +256,15 @@ class Qnp:
                 return self._on_swapped(primitive, now_ps)
             case PurifyConfirm():
                 return self._on_purified(primitive, now_ps)
-            case TeleportConfirm():
+            case MeasureConfirm(slot, basis, outcome) if slot in self._measuring:
+                cid, ok = self._measuring.pop(slot)
+                effects: list[Effect] = [
+                    Indicate(replace(ok, slot=None, outcome=outcome, basis=basis))
+                ]
+                if cid in self._held_errors and not self._measuring_for(cid):
+                    effects += self._held_errors.pop(cid)
+                return effects
+            case TeleportConfirm() | MeasureConfirm():
                 return [Indicate(primitive)]
         raise LocalProtocolError(f"{self.name}: unexpected {primitive!r} from the link layer")
 
@@ -327,9 +352,10 @@ class Qnp:
             return error(_N.UNSUPPORTED, budget)
         f_hop, purify_target = budget
         deadline = now_ps + request.max_time_ps if request.max_time_ps else 0
+        measure = request.measure_basis if request.request_type is RequestType.MEASURE else ""
         circuit = Circuit(
             self.name, cid, path, request.number, f_hop, deadline, request.purpose_id,
-            self.config.swap_werner_factor, purify_target,
+            self.config.swap_werner_factor, purify_target, measure,
         )  # fmt: skip
         self._install(circuit)
         data = {**circuit.trace_data(), "path": list(path), "number": request.number,
@@ -413,6 +439,7 @@ class Qnp:
         setup = QnpSetup(
             circuit.cid, circuit.path, circuit.number, circuit.hop_fidelity,
             circuit.deadline_ps, circuit.purpose_id, circuit.label, circuit.purify_target,
+            circuit.measure_basis,
         )  # fmt: skip
         circuit.effects.append(SendPeer(circuit.downstream, setup))
         self._replenish(circuit, now_ps)
@@ -429,6 +456,7 @@ class Qnp:
         circuit = Circuit(
             self.name, cid, pdu.path, pdu.number, pdu.hop_fidelity, pdu.deadline_ps,
             pdu.purpose_id, self.config.swap_werner_factor, pdu.purify_target,
+            pdu.measure_basis,
         )  # fmt: skip
         self._install(circuit)
         data = {**circuit.trace_data(), "index": circuit.index, "tail": circuit.is_tail}
@@ -776,11 +804,36 @@ class Qnp:
                 "goodness": goodness, "slot": slot}  # fmt: skip
         circuit.effects += [
             Trace(TraceRecord("qnp-deliver", data)),
-            Indicate(ok),
+            self._hand_over(circuit, ok),
             SendPeer(cid.head, notice),
         ]
         if circuit.delivered == circuit.number:
             self._end_at_tail(circuit, None, "")
+
+    def _hand_over(self, circuit: Circuit, ok: NetworkOkIndication) -> Effect:
+        """Give a delivered end-to-end pair to the user: the OK itself (KEEP), or the readout
+        of this end's half (MEASURE; the OK follows the :class:`MeasureConfirm`).
+
+        A MEASURE end measures as soon as the pair exists at this end, which is when the Pauli
+        frame of the swaps is known here; the frame stays in ``bell_index`` and the user
+        applies it classically to the outcome. ``random`` draws Z or X from this node's
+        network-layer stream, independently of the other end.
+        """
+        choice = circuit.measure_basis
+        if not choice:
+            return Indicate(ok)
+        assert ok.slot is not None
+        basis: Basis = (
+            choice
+            if choice != "random"
+            # type: ignore[assignment]
+            else ("Z" if self.rng.random() < 0.5 else "X")
+        )
+        self._measuring[ok.slot] = (circuit.cid, ok)
+        return SendDown(MeasureRequest(ok.slot, basis))
+
+    def _measuring_for(self, cid: CircuitId) -> bool:
+        return any(owner == cid for owner, _ in self._measuring.values())
 
     def _end_at_tail(self, circuit: Circuit, code: NetworkErrorCode | None, message: str) -> None:
         if not circuit.running:
@@ -839,7 +892,7 @@ class Qnp:
         )  # fmt: skip
         data = {**circuit.trace_data(), "sequence": pdu.sequence, "bell_index": pdu.bell_index,
                 "slot": slot}  # fmt: skip
-        circuit.effects += [Trace(TraceRecord("qnp-deliver", data)), Indicate(ok)]
+        circuit.effects += [Trace(TraceRecord("qnp-deliver", data)), self._hand_over(circuit, ok)]
         if circuit.running and circuit.delivered == circuit.number:
             circuit.end("", "", circuit.number)
         if circuit.state is CircuitState.DRAINING:
@@ -862,11 +915,24 @@ class Qnp:
         self._early.pop(cid, None)
 
     def _finish(self, circuit: Circuit) -> list[Effect]:
-        """Drain the circuit's effects; forget it once closed."""
+        """Drain the circuit's effects; forget it once closed.
+
+        A MEASURE circuit's ERROR waits for the readouts still in progress, so that the user
+        sees every OK of the request before its one terminal ERROR.
+        """
         if circuit.closed:
             del self.circuits[circuit.cid]
             self._tombstone(circuit.cid)
-        return circuit.drain()
+        effects = circuit.drain()
+        if circuit.measure_basis and self._measuring_for(circuit.cid):
+            errors = [
+                e for e in effects
+                if type(e) is Indicate and type(e.primitive) is NetworkErrorIndication
+            ]  # fmt: skip
+            if errors:
+                self._held_errors.setdefault(circuit.cid, []).extend(errors)
+                effects = [e for e in effects if e not in errors]
+        return effects
 
     # --- cutoffs and discards -------------------------------------------------------------
 
@@ -912,7 +978,13 @@ def _malformed(request: NetworkCreateRequest, node: str) -> str:
         return f"min_fidelity must be in [0, 1], got {request.min_fidelity}"
     if request.remote == node:
         return f"remote is this node ({node!r})"
+    if request.request_type is RequestType.MEASURE and request.measure_basis not in _BASES:
+        allowed = ", ".join(repr(b) for b in _BASES)
+        return f"measure_basis must be one of {allowed}, got {request.measure_basis!r}"
     return ""
+
+
+_BASES = ("Z", "X", "Y", "random")
 
 
 def create_qnp(

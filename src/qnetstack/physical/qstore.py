@@ -13,6 +13,7 @@ and reading the state applies the T1/T2 channel for the elapsed time. No timer t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -73,7 +74,7 @@ class _Entry:
 class PairStore:
     """Holds pair states, ages them lazily and hands out pair identifiers."""
 
-    __slots__ = ("_aliases", "_entries", "_next_id", "_pending", "formalism")
+    __slots__ = ("_aliases", "_entries", "_next_id", "_pending", "formalism", "measure_observer")
 
     def __init__(self, formalism: Formalism = Formalism.DM) -> None:
         self.formalism = Formalism(formalism)
@@ -81,6 +82,11 @@ class PairStore:
         self._next_id = 0
         self._aliases: dict[tuple[int, int], tuple[int, int]] = {}
         self._pending: dict[tuple[int, int], _PendingRound] = {}  # (keep, sacrifice) -> 1st side
+        self.measure_observer: Callable[[tuple[str, str], PairState, int], None] | None = None
+        """Ground-truth observer (never a protocol): called as ``observer(holders, state,
+        now_ps)`` when the first half of a pair is measured, with the pair's state just before
+        (both halves aged to ``now_ps``), so a scenario can report the fidelity of pairs that
+        no one keeps."""
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -216,6 +222,9 @@ class PairStore:
         post-measurement product state). Readout errors are the hardware's business.
         """
         pair_id, qubit_index = self.resolve(pair_id, qubit_index)
+        entry = self._get(pair_id)
+        if self.measure_observer is not None and all(entry.alive):
+            self.measure_observer(entry.holders, self.state(pair_id, now_ps), now_ps)
         state = self.state(pair_id, now_ps, (qubit_index,))
         if isinstance(state, BellDiagonal):
             state = state.to_density_matrix()

@@ -79,6 +79,7 @@ class GhzRequest:
 
     def add(self, role: str, node: str, ok: NetworkOkIndication) -> bool:
         """Record an OK; True when both pairs are here at all four ends."""
+        assert ok.slot is not None  # GHZ pairs are KEEP pairs
         self.halves[role].append(_Half(node, ok.slot, ok.bell_index))
         return all(len(h) == 2 for h in self.halves.values())
 

@@ -30,6 +30,7 @@ _PLUGIN_SECTIONS: dict[str, LayerName] = {
     "link_layer": LayerName.LINK,
     "network": LayerName.NETWORK,
     "transport": LayerName.TRANSPORT,
+    "app": LayerName.APP,
 }
 
 
@@ -270,6 +271,10 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
         issues.append(
             ScenarioIssue("transport", "a transport layer needs a network layer (network: ...)")
         )
+    if scenario.app is not None and scenario.network is None:
+        issues.append(
+            ScenarioIssue("app", "an application layer needs a network layer (network: ...)")
+        )
     if not scenario.nodes:
         return issues  # every name elsewhere would be reported unknown
     names = [node.name for node in scenario.nodes]
@@ -318,13 +323,22 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
                     "nodes that are not neighbours need a network layer (network: {plugin: qnp})",
                 )
             )
-        if scenario.network is not None and request.type == "measure":
+        if (
+            scenario.network is not None
+            and request.type == "measure"
+            and request.measure_basis == "e91"
+        ):
             issues.append(
                 ScenarioIssue(
-                    f"requests[{i}].type",
-                    "'measure' requests through the network layer are not supported yet; "
-                    "allowed: 'keep' (or drop the network section for neighbours)",
+                    f"requests[{i}].measure_basis",
+                    "through the network layer the ends measure their stored halves in Z, X "
+                    "or Y: allowed measure_basis: Z, X, Y, random (E91's rotated directions "
+                    "are measured at emission, on single links without a network section)",
                 )
+            )
+        if scenario.network is not None and request.type == "measure" and request.atomic:
+            issues.append(
+                ScenarioIssue(f"requests[{i}].atomic", "measured pairs are never held together")
             )
         issues += _check_measure_apps(i, request)
         issues += _check_teleport(i, request, scenario)

@@ -350,6 +350,12 @@ class Scenario(BaseModel):
         description="Transport-layer plugin (e.g. 'teleport') and its parameters; needs a "
         "network layer. Added with its defaults when a request teleports.",
     )
+    app: PluginChoice | None = Field(
+        None,
+        description="Application-layer plugin (e.g. 'bbm92') and its parameters; needs a "
+        "network layer. 'qkd' requests through a network layer run on it; added with its "
+        "defaults when such a request exists.",
+    )
     routing: RoutingSpec | None = Field(
         None, description="Routing strategy of the network layer (default: shortest hops)."
     )

@@ -31,6 +31,13 @@ from pydantic import BaseModel
 
 from qnetstack import __version__
 from qnetstack.analysis.stats import mean_ci95, percentiles
+from qnetstack.apps import (
+    Bbm92Config,
+    KeyBlockFailedIndication,
+    KeyDeliveredIndication,
+    QkdSessionEndIndication,
+    QkdSessionRequest,
+)
 from qnetstack.linklayer.primitives import (
     CreateRequest,
     EntanglementId,
@@ -49,14 +56,15 @@ from qnetstack.network.primitives import (
 )
 from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
-from qnetstack.physical.qstore import PairStore
+from qnetstack.physical.qstore import PairState, PairStore
 from qnetstack.physical.station import AttemptStation, Station
 from qnetstack.quantum import MeasureBasis
 from qnetstack.runtime import PluginRegistry, Runtime, fibre_delay_ps
 from qnetstack.scenario.e91 import E91Records, e91_chsh_json, e91_qkd_json
 from qnetstack.scenario.ghz import GHZ_REQUEST_BASE, GhzRequest
 from qnetstack.scenario.load import LoadedScenario
-from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json
+from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json, qkd_parameters
+from qnetstack.scenario.qkd_app import QkdAppRecord, max_bell_fidelity
 from qnetstack.scenario.routing import make_router
 from qnetstack.scenario.schema import RoutingSpec
 from qnetstack.service import LayerName, Primitive
@@ -108,6 +116,7 @@ class RequestStats:
     chsh: dict[str, Any] | None = None
     teleport: _TeleportStats | None = None
     ghz: GhzRequest | None = None
+    app_qkd: QkdAppRecord | None = None  # 'qkd' through the network layer: run by an app
 
     def to_json(self) -> dict[str, Any]:
         """The results-contract entry for this request."""
@@ -222,6 +231,9 @@ class Simulation:
         """The qubit socket of every node (only with a transport layer)."""
         if self._wants_transport():
             self._build_transport(registry)
+        self._app_records: dict[frozenset[str], list[QkdAppRecord]] = {}
+        if self._wants_app():
+            self._build_app(registry)
         self.requests: list[RequestStats] = []
         self._halves: dict[EntanglementId | NetworkEntanglementId, _Half] = {}
         self._due_ps: dict[int, int] = {}
@@ -316,6 +328,29 @@ class Simulation:
             socket.on_sent = partial(self._on_qubit_sent, node.name)
             self.sockets[node.name] = socket
 
+    def _wants_app(self) -> bool:
+        scenario = self.loaded.scenario
+        if scenario.network is None:
+            return False
+        return scenario.app is not None or any(r.qkd is not None for r in scenario.requests)
+
+    def _build_app(self, registry: PluginRegistry) -> None:
+        """The application layer on top of every node (QKD requests through the network layer
+        are sessions of its app); the pair store reports measured pairs' fidelities to us."""
+        choice = self.loaded.scenario.app
+        name = choice.plugin if choice is not None else "bbm92"
+        spec = registry.get(LayerName.APP, name)
+        config = self.loaded.plugin_configs.get("app") or Bbm92Config()
+        for node in self.loaded.scenario.nodes:
+            rng = self.runtime.rng(f"{node.name}/app")
+            self.runtime.node(node.name).add(spec.factory(node.name, config, rng))
+        self.store.measure_observer = self._observe_measured
+
+    def _observe_measured(self, holders: tuple[str, str], state: PairState, now_ps: int) -> None:
+        """Ground truth, observer only: the fidelity of an app's pair at its first readout."""
+        for record in self._app_records.get(frozenset(holders), ()):
+            record.fidelities.append(max_bell_fidelity(state))
+
     def _route_function(self, graph: nx.Graph[str]) -> Any:
         """``(src, dst) -> path`` from the scenario's routing strategy."""
         spec = self.loaded.scenario.routing or RoutingSpec()
@@ -332,6 +367,10 @@ class Simulation:
             self.requests.append(stats)
             self._due_ps[index] = start_ps
             self._open += 1
+            if spec.qkd is not None and self.graph is not None:
+                stats.records = stats.e91 = None  # the app keeps its own records
+                self._schedule_app_qkd(stats, start_ps)
+                continue
             if spec.teleport is not None:
                 self._schedule_teleport(stats, start_ps)
                 continue
@@ -361,10 +400,58 @@ class Simulation:
                     min_fidelity=spec.min_fidelity,
                     max_time_ps=round(spec.max_time_s * _PS_PER_S),
                     purpose_id=spec.purpose_id,
+                    request_type=create.request_type,
+                    measure_basis="random" if spec.measure_basis == "e91" else spec.measure_basis,
                 )
                 self.runtime.request_at(start_ps, spec.src, e2e, LayerName.NETWORK)
             else:
                 self.runtime.request_at(start_ps, spec.src, create, LayerName.LINK)
+
+    def _schedule_app_qkd(self, stats: RequestStats, start_ps: int) -> None:
+        """Open a QKD session on the source's app at the start time (the app asks the network
+        layer for the measured pairs and talks to its peer)."""
+        spec = self.loaded.scenario.requests[stats.index]
+        assert spec.qkd is not None
+        record = QkdAppRecord.between(spec.src, spec.dst)
+        stats.app_qkd = record
+        self._app_records.setdefault(frozenset((spec.src, spec.dst)), []).append(record)
+        session = QkdSessionRequest(
+            session=stats.index,
+            remote=spec.dst,
+            pairs=spec.pairs,
+            parameters=qkd_parameters(spec.qkd),
+            min_fidelity=spec.min_fidelity,
+            max_time_ps=round(spec.max_time_s * _PS_PER_S),
+        )
+        self.runtime.request_at(start_ps, spec.src, session, LayerName.APP)
+
+    def _on_app(self, primitive: Primitive, now_ps: int) -> bool:
+        """Key blocks, failed blocks and session ends of app-run QKD; True if it was one."""
+        match primitive:
+            case KeyDeliveredIndication(session=sid):
+                record = self.requests[sid.number].app_qkd
+                assert record is not None
+                record.on_key(primitive, now_ps)
+                return True
+            case KeyBlockFailedIndication(session=sid):
+                record = self.requests[sid.number].app_qkd
+                assert record is not None
+                record.on_failed(primitive)
+                return True
+            case QkdSessionEndIndication(session=sid):
+                stats = self.requests[sid.number]
+                assert stats.app_qkd is not None
+                stats.app_qkd.on_end(primitive)
+                if primitive.role == "alice":
+                    stats.delivered = primitive.pairs
+                    stats.last_delivery_ps = now_ps
+                    if primitive.error:
+                        stats.errors[primitive.error] = stats.errors.get(primitive.error, 0) + 1
+                        stats.error_messages.append(f"{primitive.error}: {primitive.message}")
+                if stats.app_qkd.finished and not stats.finished:
+                    self._finish(stats)
+                return True
+        return False
 
     def _schedule_teleport(self, stats: RequestStats, start_ps: int) -> None:
         """``pairs`` qubits through the source's socket at the start time."""
@@ -454,9 +541,9 @@ class Simulation:
                 stats = self.requests[index]
                 assert stats.ghz is not None
                 if stats.finished:
-                    self.runtime.request(
-                        node, NetworkReleaseRequest(primitive.slot), LayerName.NETWORK
-                    )
+                    if primitive.slot is not None:
+                        release = NetworkReleaseRequest(primitive.slot)
+                        self.runtime.request(node, release, LayerName.NETWORK)
                     return True
                 if node == stats.src:
                     stats.goodness.append(primitive.goodness)
@@ -489,6 +576,8 @@ class Simulation:
     # --- the application role -------------------------------------------------------------
 
     def _on_top(self, node: str, primitive: Primitive, now_ps: int) -> None:
+        if self._app_records and self._on_app(primitive, now_ps):
+            return
         socket = self.sockets.get(node)
         if socket is not None and socket.handle(primitive, now_ps):
             return
@@ -510,10 +599,7 @@ class Simulation:
         ent = ok.entanglement_id
         other = self._halves.pop(ent, None)
         if other is None:
-            outcome, basis = (
-                (ok.outcome, ok.basis) if isinstance(ok, OkIndication) else (None, None)
-            )
-            self._halves[ent] = _Half(node, ok.slot, ok.bell_index, now_ps, outcome, basis)
+            self._halves[ent] = _Half(node, ok.slot, ok.bell_index, now_ps, ok.outcome, ok.basis)
             return
         stats = self.requests[ent.request_id]
         stats.goodness.append(ok.goodness)
@@ -522,7 +608,7 @@ class Simulation:
         elif ok.slot is not None:
             pair_id, _ = self._device(node).held(ok.slot)
             stats.fidelities.append(self.store.fidelity(pair_id, ok.bell_index, now_ps))
-        elif isinstance(ok, OkIndication):
+        else:
             self._count_measured(stats, other, ok)
         stats.delivered += 1
         stats.latencies_s.append((now_ps - self._due_ps[ent.request_id]) / _PS_PER_S)
@@ -539,7 +625,9 @@ class Simulation:
             self._finish(stats)
 
     @staticmethod
-    def _count_measured(stats: RequestStats, other: _Half, ok: OkIndication) -> None:
+    def _count_measured(
+        stats: RequestStats, other: _Half, ok: OkIndication | NetworkOkIndication
+    ) -> None:
         """A measured pair counts when both ends used the same basis (sifting): an error is
         an outcome parity that contradicts the announced Bell state. For QKD/CHSH requests
         both ends' records are kept too (source end = Alice), see :mod:`.measured`."""
@@ -621,6 +709,13 @@ class Simulation:
     def _measured_apps(self, stats: RequestStats) -> None:
         """QKD post-processing and the CHSH estimate of a request's measured pairs."""
         spec = self.loaded.scenario.requests[stats.index]
+        if stats.app_qkd is not None:
+            assert spec.qkd is not None
+            end_ps = stats.last_delivery_ps if stats.last_delivery_ps is not None else 0
+            duration_s = max(0, end_ps - stats.start_ps) / _PS_PER_S
+            stats.qkd = stats.app_qkd.to_json(spec.qkd.protocol, duration_s)
+            stats.fidelities = list(stats.app_qkd.fidelities)
+            return
         if stats.e91 is not None:
             end_ps = stats.last_delivery_ps if stats.last_delivery_ps is not None else 0
             duration_s = max(0, end_ps - stats.start_ps) / _PS_PER_S

@@ -245,6 +245,8 @@ class Teleport:
         qubit = self._by_request.get(ok.entanglement_id.request_id)
         if qubit is None or qubit.state is not QubitPhase.WAITING_PAIR:
             raise LocalProtocolError(f"{self.name}: pair {ok.entanglement_id} for no waiting qubit")
+        if ok.slot is None:
+            raise LocalProtocolError(f"{self.name}: pair {ok.entanglement_id} was measured")
         qubit.pair_ready()
         qubit.slot = ok.slot
         qubit.entanglement_id = ok.entanglement_id
@@ -317,6 +319,8 @@ class Teleport:
         self, src: str, correction: TeleportCorrection, ok: NetworkOkIndication
     ) -> list[Effect]:
         outcome = (correction.m1 << 1) | correction.m2
+        if ok.slot is None:
+            raise LocalProtocolError(f"{self.name}: pair {ok.entanglement_id} was measured")
         delivered = QubitDeliveredIndication(
             payload_id=correction.payload_id,
             sender=src,

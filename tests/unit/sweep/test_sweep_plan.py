@@ -135,7 +135,7 @@ def _problems(base: dict[str, Any], registry: PluginRegistry, *sets: str) -> str
     ("option", "message"),
     [
         ("platform.fidelityy=0.9", "platform.fidelityy: no such field; fields are: "),
-        ("fidelity=0.9", "fidelity: no such field; fields are: description, formalism"),
+        ("fidelity=0.9", "fidelity: no such field; fields are: app, description, formalism"),
         ("links[0].lenght_km=3", "links[0].lenght_km: no such field; fields are: "),
         ("links[4].length_km=3", "links[4]: no such item; links has 1 item"),
         ("seed.x=1", "seed.x: seed is a value (42), not a section"),

@@ -6,6 +6,8 @@ Post-processing (pure functions on numpy bit arrays, uint8 0/1):
 * :func:`estimate_parameters` — a random disclosed sample, error rates per basis and
   Serfling/Tomamichel one-sided bounds;
 * :func:`cascade` — Brassard–Salvail Cascade, vectorised across blocks, with leak_EC counted;
+  :func:`cascade_bob` / :class:`CascadeAlice` — the same Cascade split into its two parties,
+  one round trip per parity query (for the application protocols);
 * :func:`verify_keys` — a universal₂ (Toeplitz) hash of ⌈log₂(1/ε_cor)⌉ bits;
 * :func:`toeplitz_hash` — privacy amplification by FFT Toeplitz hashing;
 * :func:`secret_key_length` — the finite-key length of Tomamichel et al., Nat. Commun. 3, 634
@@ -29,6 +31,7 @@ from qnetstack.apps.qkd.cascade import (
     initial_block_size,
     reconciliation_efficiency,
 )
+from qnetstack.apps.qkd.cascade_interactive import CascadeAlice, ParityQuery, cascade_bob
 from qnetstack.apps.qkd.crossover import RateCurve, crossover_distance
 from qnetstack.apps.qkd.decoy import (
     BACKGROUND_ERROR,
@@ -65,7 +68,9 @@ from qnetstack.apps.qkd.entropy import binary_entropy, inverse_binary_entropy
 from qnetstack.apps.qkd.errors import QkdParameterError
 from qnetstack.apps.qkd.estimation import (
     ParameterEstimate,
+    disclosed_estimate,
     estimate_parameters,
+    sample_positions,
     sampling_deviation,
 )
 from qnetstack.apps.qkd.finite_key import (
@@ -82,6 +87,7 @@ from qnetstack.apps.qkd.pipeline import (
     PostprocessingParameters,
     PostprocessingResult,
     QkdRngs,
+    key_blocks,
     run_postprocessing,
 )
 from qnetstack.apps.qkd.plotting import plot_key_rate_vs_distance
@@ -118,6 +124,7 @@ __all__ = [
     "E91_PREPARATION_QUALITY",
     "GYS_2004",
     "MIN_CASCADE_QBER",
+    "CascadeAlice",
     "CascadeResult",
     "DecoyBounds",
     "DecoyIntensities",
@@ -126,6 +133,7 @@ __all__ = [
     "FibreQkdSystem",
     "KeyBlock",
     "ParameterEstimate",
+    "ParityQuery",
     "PostprocessingParameters",
     "PostprocessingResult",
     "QkdParameterError",
@@ -139,11 +147,13 @@ __all__ = [
     "asymptotic_key_fraction",
     "binary_entropy",
     "cascade",
+    "cascade_bob",
     "channel_transmittance",
     "chsh_from_correlators",
     "correlator",
     "crossover_distance",
     "decoy_key_rate",
+    "disclosed_estimate",
     "e91_frame_correction",
     "e91_setting_of_angle",
     "e91_settings",
@@ -153,6 +163,7 @@ __all__ = [
     "initial_block_size",
     "inverse_binary_entropy",
     "joint_outcome_probabilities",
+    "key_blocks",
     "key_rate_per_pulse",
     "max_distance_km",
     "measure_pairs",
@@ -162,6 +173,7 @@ __all__ = [
     "random_bases",
     "reconciliation_efficiency",
     "run_postprocessing",
+    "sample_positions",
     "sampling_deviation",
     "secret_key_length",
     "sift",

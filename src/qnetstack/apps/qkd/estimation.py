@@ -29,11 +29,18 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from qnetstack.apps.qkd import _checks
 from qnetstack.apps.qkd.sifting import BASIS_X, BASIS_Z, SiftedKey
 
-__all__ = ["ParameterEstimate", "estimate_parameters", "sampling_deviation"]
+__all__ = [
+    "ParameterEstimate",
+    "disclosed_estimate",
+    "estimate_parameters",
+    "sample_positions",
+    "sampling_deviation",
+]
 
 
 def sampling_deviation(n: int, k: int, eps: float) -> float:
@@ -112,28 +119,76 @@ def estimate_parameters(
     Raises:
         QkdParameterError: If ``sample_fraction`` is outside (0, 1).
     """
-    fraction = _checks.open_unit("sample_fraction", sample_fraction)
     total = len(sifted)
-    size = min(max(round(fraction * total), 1), total - 1) if total >= 2 else 0
-    positions = np.sort(rng.choice(total, size=size, replace=False)) if size else np.empty(0, int)
+    positions = sample_positions(total, sample_fraction, rng)
     in_sample = np.zeros(total, dtype=np.bool_)
     in_sample[positions] = True
     errors = sifted.alice != sifted.bob
+    estimate = _estimate(sifted.basis, in_sample, errors)
+    keep = ~in_sample
+    remaining = SiftedKey(sifted.alice[keep], sifted.bob[keep], sifted.basis[keep])
+    return estimate, remaining
+
+
+def sample_positions(
+    total: int, sample_fraction: float, rng: np.random.Generator
+) -> npt.NDArray[np.intp]:
+    """The sorted sample positions among ``total`` sifted bits: ``round(f·N)`` of them, clipped
+    to [1, N − 1] when N ≥ 2 (none otherwise), drawn without replacement from ``rng``.
+
+    The party that announces the sample calls this alone (it needs no key bits), so a
+    two-party protocol picks exactly the sample :func:`estimate_parameters` would.
+
+    Raises:
+        QkdParameterError: If ``sample_fraction`` is outside (0, 1).
+    """
+    fraction = _checks.open_unit("sample_fraction", sample_fraction)
+    size = min(max(round(fraction * total), 1), total - 1) if total >= 2 else 0
+    if not size:
+        return np.empty(0, dtype=np.intp)
+    return np.sort(rng.choice(total, size=size, replace=False)).astype(np.intp)
+
+
+def disclosed_estimate(
+    basis: npt.ArrayLike,
+    positions: npt.ArrayLike,
+    alice_sample: npt.ArrayLike,
+    bob_sample: npt.ArrayLike,
+) -> ParameterEstimate:
+    """The estimate from a disclosed sample: what each end computes once both have disclosed
+    their bits at ``positions`` of the sifted key whose bases are ``basis``.
+
+    Raises:
+        QkdParameterError: On non-binary bits or samples of different lengths.
+    """
+    bases = _checks.settings("basis", basis, 2)
+    where = np.asarray(positions, dtype=np.intp)
+    a = _checks.bits("alice_sample", alice_sample)
+    b = _checks.bits("bob_sample", bob_sample)
+    _checks.same_length(positions=where, alice_sample=a, bob_sample=b)
+    in_sample = np.zeros(len(bases), dtype=np.bool_)
+    in_sample[where] = True
+    errors = np.zeros(len(bases), dtype=np.bool_)
+    errors[where] = a != b
+    return _estimate(bases, in_sample, errors)
+
+
+def _estimate(
+    basis: npt.NDArray[np.uint8], in_sample: npt.NDArray[np.bool_], errors: npt.NDArray[np.bool_]
+) -> ParameterEstimate:
+    total = len(basis)
     per_basis = [
         (
-            int(np.count_nonzero(in_sample & (sifted.basis == b))),
-            int(np.count_nonzero(in_sample & errors & (sifted.basis == b))),
-            int(np.count_nonzero(~in_sample & (sifted.basis == b))),
+            int(np.count_nonzero(in_sample & (basis == b))),
+            int(np.count_nonzero(in_sample & errors & (basis == b))),
+            int(np.count_nonzero(~in_sample & (basis == b))),
         )
         for b in (BASIS_Z, BASIS_X)
     ]
-    estimate = ParameterEstimate(
+    return ParameterEstimate(
         sifted_length=total,
-        sample_size=size,
+        sample_size=int(np.count_nonzero(in_sample)),
         sample_per_basis=(per_basis[0][0], per_basis[1][0]),
         errors_per_basis=(per_basis[0][1], per_basis[1][1]),
         key_per_basis=(per_basis[0][2], per_basis[1][2]),
     )
-    keep = ~in_sample
-    remaining = SiftedKey(sifted.alice[keep], sifted.bob[keep], sifted.basis[keep])
-    return estimate, remaining

@@ -57,6 +57,7 @@ __all__ = [
     "PostprocessingParameters",
     "PostprocessingResult",
     "QkdRngs",
+    "key_blocks",
     "run_postprocessing",
 ]
 
@@ -225,7 +226,7 @@ def run_postprocessing(
             FailureReason.QBER_ABOVE_TOLERANCE,
             f"observed error rates {_rates(estimate)} exceed qber_tolerance {tolerance}",
         )
-    blocks = _key_blocks(estimate, tolerance)
+    blocks = key_blocks(estimate, tolerance)
     ideal_leak = math.ceil(len(key) * binary_entropy(min(0.5, estimate.qber)))
     optimistic = secret_key_length(
         blocks, ideal_leak, params.eps_sec, params.eps_cor, params.preparation_quality
@@ -263,8 +264,9 @@ def run_postprocessing(
     )
 
 
-def _key_blocks(estimate: ParameterEstimate, tolerance: float | None) -> list[KeyBlock]:
-    """Z-key bits bounded by the X sample, X-key bits by the Z sample (empty blocks dropped)."""
+def key_blocks(estimate: ParameterEstimate, tolerance: float | None) -> list[KeyBlock]:
+    """Z-key bits bounded by the X sample, X-key bits by the Z sample (empty blocks dropped);
+    with a ``tolerance`` it replaces the observed rates, as in Tomamichel et al. (2012)."""
     blocks = []
     for key_basis, test_basis in ((BASIS_Z, BASIS_X), (BASIS_X, BASIS_Z)):
         n_key = estimate.key_per_basis[key_basis]

@@ -1,0 +1,177 @@
+"""Peer PDUs of the application layer: the QKD post-processing conversation.
+
+Every message of a key block is a :class:`QkdMessage`: the session, the block, a *step*
+number and a body. The two ends alternate strictly — Alice sends the even steps, Bob the odd
+ones — so each message both answers the previous one and asks for the next
+(:mod:`._conversation` retransmits the last message until the answer comes, and answers a
+repeated message with its cached reply). The bodies, in the order of a block:
+
+==========  =================  ===========================================================
+step        body               content
+==========  =================  ===========================================================
+0 (A→B)     :class:`Announce`  the block's pair sequence numbers and Alice's bases, the
+                               post-processing parameters, the seed of the public generator
+1 (B→A)     :class:`SiftReply` Bob's bases (or "missing"), the sample positions he picked and
+                               his bits there
+2 (A→B)     :class:`SampleReply` Alice's sample bits (both now know the error rates)
+3, 5, …     :class:`ParityRequest` / :class:`ParityReply`: one Cascade round trip each
+…  (B→A)    :class:`EcDone`    error correction finished
+…  (A→B)    :class:`Verify`    the verification hash seed and Alice's tag, the privacy-
+                               amplification seed and the key length ℓ
+…  (B→A)    :class:`KeyConfirm` Bob's tag matched; he holds the key (pending)
+…  (A→B)    :class:`KeyAck`    Alice holds it too; the block is delivered at both ends
+==========  =================  ===========================================================
+
+The session's closing is one more conversation (block −1): Alice's :class:`Close` with the
+number of blocks she announced, Bob's :class:`CloseAck`.
+
+Any step may instead carry :class:`Abort` (QBER above tolerance, no secret key, hashes
+differ): the block ends at both ends without a key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from qnetstack.apps.primitives import SessionId
+from qnetstack.apps.qkd import PostprocessingParameters
+from qnetstack.apps.qkd.cascade_interactive import ParityQuery
+from qnetstack.service import PeerMessage
+
+__all__ = [
+    "Abort",
+    "Announce",
+    "Body",
+    "Close",
+    "CloseAck",
+    "EcDone",
+    "KeyAck",
+    "KeyConfirm",
+    "ParityReply",
+    "ParityRequest",
+    "QkdMessage",
+    "SampleReply",
+    "SiftReply",
+    "Verify",
+]
+
+Bits = npt.NDArray[np.uint8]
+Index = npt.NDArray[np.intp]
+
+MISSING = 255
+"""Bob's basis code for an announced pair he does not hold."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Announce:
+    """Alice's pairs of the block (by sequence number), her bases, and the block's terms."""
+
+    sequences: Index
+    bases: Bits
+    parameters: PostprocessingParameters
+    public_seed: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SiftReply:
+    """Bob's bases for the announced pairs (:data:`MISSING` where he has none), the sample
+    positions (indices into the sifted key) and Bob's bits there."""
+
+    bases: Bits
+    sample: Index
+    bob_sample: Bits
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SampleReply:
+    """Alice's bits at the sample positions."""
+
+    alice_sample: Bits
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ParityRequest:
+    """One Cascade query of Bob's."""
+
+    query: ParityQuery
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ParityReply:
+    """Alice's parities for the last query."""
+
+    parities: Bits
+
+
+@dataclass(frozen=True, slots=True)
+class EcDone:
+    """Bob's error correction is finished; ``leak_bits`` parities were disclosed."""
+
+    leak_bits: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Verify:
+    """Alice's verification hash (seed and tag) and the privacy-amplification terms."""
+
+    hash_seed: Bits
+    tag: Bits
+    pa_seed: Bits
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeyConfirm:
+    """Bob's tag matched and he holds the block's key (until Alice acknowledges)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAck:
+    """Alice holds the key: the block is delivered at both ends."""
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    """Alice's session is over: ``blocks`` blocks were announced (block index −1)."""
+
+    blocks: int
+
+
+@dataclass(frozen=True, slots=True)
+class CloseAck:
+    """Bob's answer to :class:`Close`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Abort:
+    """The block ends without a key; ``reason`` is a FailureReason value or 'timeout'."""
+
+    reason: str
+    message: str
+
+
+Body = (
+    Announce | SiftReply | SampleReply | ParityRequest | ParityReply | EcDone | Verify
+    | KeyConfirm | KeyAck | Close | CloseAck | Abort
+)  # fmt: skip
+"""Every body a :class:`QkdMessage` can carry."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class QkdMessage(PeerMessage):
+    """One message of a key block's conversation.
+
+    Attributes:
+        session: The session.
+        block: The block index within the session.
+        step: Position in the block's conversation (even: from Alice, odd: from Bob).
+        body: The content.
+    """
+
+    session: SessionId
+    block: int
+    step: int
+    body: Body

@@ -1,0 +1,184 @@
+"""Service primitives of the application layer: what a user asks of an app, what it hands back.
+
+An application entity sits on top of a node's stack (``LayerName.APP``). Its user — a
+person's script, the scenario runner, a key-management system — talks to it with these
+primitives: requests go *into* the app (``from_above``), indications come *out* of it (to the
+node's top handler). The app itself talks to the network layer below with the network
+primitives, and to its peer app at the other end with the PDUs of :mod:`.messages`.
+
+QKD (``bbm92``): the user at one end (Alice's) opens a session with :class:`QkdSessionRequest`;
+the app asks the network layer for measured pairs and runs the post-processing conversation
+with the peer app block by block. Each key block both ends hold is indicated at *both* ends by
+:class:`KeyDeliveredIndication` with the same ``key_id`` and identical bits; a block that ends
+without a key is indicated by :class:`KeyBlockFailedIndication`; the end of the session by
+:class:`QkdSessionEndIndication`. :class:`~qnetstack.apps.keystore.KeyStore` turns the stream of
+key blocks into ETSI GS QKD 014 style keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from qnetstack.apps.qkd import PostprocessingParameters
+from qnetstack.service import Primitive
+
+__all__ = [
+    "BlockReport",
+    "KeyBlockFailedIndication",
+    "KeyDeliveredIndication",
+    "QkdSessionEndIndication",
+    "QkdSessionRequest",
+    "SessionId",
+]
+
+Bits = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SessionId:
+    """Identifies one QKD session, identical at both ends.
+
+    Attributes:
+        origin: The node that opened it (Alice's end).
+        number: The origin's session number (also its network request id).
+    """
+
+    origin: str
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class QkdSessionRequest(Primitive):
+    """Open a QKD session with the app at ``remote`` (this end is Alice).
+
+    Attributes:
+        session: The session number, unique at this node; it is also the network request id.
+        remote: Bob's node (any node the network layer can reach).
+        pairs: End-to-end pairs to measure in all (≥ 1); the key comes in blocks as they arrive.
+        block_pairs: Measured pairs per key block (the last block may be shorter); 0: the
+            app's configured ``block_pairs``.
+        parameters: Post-processing parameters (security, sample, Cascade passes); they travel
+            to Bob in the first message of every block, so both ends use the same.
+        min_fidelity: Passed to the network layer's CREATE.
+        max_time_ps: Deadline of the pairs (passed to the network layer); 0: none.
+        min_block_pairs: A last, shorter block with fewer pairs than this is dropped (its
+            finite-key length would be 0 anyway); 0: the app's configured value.
+    """
+
+    session: int
+    remote: str
+    pairs: int
+    block_pairs: int = 0
+    parameters: PostprocessingParameters = field(default_factory=PostprocessingParameters)
+    min_fidelity: float = 0.0
+    max_time_ps: int = 0
+    min_block_pairs: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BlockReport:
+    """What one key block cost and showed (the same numbers at both ends).
+
+    Attributes:
+        block: Index of the block within the session.
+        pairs: Measured pairs in the block (Alice's announcement).
+        unmatched: Announced pairs Bob did not hold (dropped by both).
+        sifted_bits: Pairs with equal bases at both ends.
+        sample_bits: Disclosed for parameter estimation.
+        errors_per_basis: Sample errors in Z and X.
+        sample_per_basis: Sample bits in Z and X.
+        key_per_basis: Remaining (raw key) bits in Z and X.
+        leak_ec_bits: Parities disclosed by Cascade.
+        cascade_rounds: Cascade round trips (parity queries).
+        verification_tag_bits: Verification hash length.
+        secret_length: Finite-key length ℓ of the block (0 when none).
+        messages: PDUs of the block's conversation sent by this end (retransmissions included).
+        retransmissions: Of which retransmissions.
+        started_ps: When Alice sent the block's first message.
+        ended_ps: When this end finished the block (committed the key, or failed).
+    """
+
+    block: int
+    pairs: int
+    unmatched: int
+    sifted_bits: int
+    sample_bits: int
+    errors_per_basis: tuple[int, int]
+    sample_per_basis: tuple[int, int]
+    key_per_basis: tuple[int, int]
+    leak_ec_bits: int
+    cascade_rounds: int
+    verification_tag_bits: int
+    secret_length: int
+    messages: int
+    retransmissions: int
+    started_ps: int
+    ended_ps: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDeliveredIndication(Primitive):
+    """A key block this end holds; the other end holds the identical block under ``key_id``.
+
+    Attributes:
+        session: The session.
+        key_id: The block's key id (a UUID string derived from session and block; equal at
+            both ends).
+        role: ``"alice"`` or ``"bob"``: which end this is.
+        bits: The secret key bits (uint8 0/1, length ``report.secret_length``).
+        report: The block's figures.
+    """
+
+    session: SessionId
+    key_id: str
+    role: str
+    bits: Bits
+    report: BlockReport
+
+
+@dataclass(frozen=True, slots=True)
+class KeyBlockFailedIndication(Primitive):
+    """A key block ended without a key at this end.
+
+    Attributes:
+        session: The session.
+        block: The block index.
+        role: ``"alice"`` or ``"bob"``.
+        reason: A :class:`~qnetstack.apps.qkd.FailureReason` value, ``"timeout"`` (the peer
+            stopped answering after the retransmissions), or ``"aborted"`` (the peer gave up).
+        message: One human-readable line.
+        report: The block's figures so far (``None`` when it failed before sifting).
+    """
+
+    session: SessionId
+    block: int
+    role: str
+    reason: str
+    message: str
+    report: BlockReport | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QkdSessionEndIndication(Primitive):
+    """The session ended at this end: no more pairs will come and every block is finished.
+
+    Attributes:
+        session: The session.
+        role: ``"alice"`` or ``"bob"``.
+        pairs: Measured pairs this end received.
+        blocks: Blocks started (announced) in the session.
+        keys: Blocks that ended with a key at this end.
+        error: The network layer's error code if the pairs stopped early ('' otherwise).
+        message: Its message.
+    """
+
+    session: SessionId
+    role: str
+    pairs: int
+    blocks: int
+    keys: int
+    error: str = ""
+    message: str = ""
