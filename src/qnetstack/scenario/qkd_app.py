@@ -10,10 +10,11 @@ request: it feeds every delivered block to a :class:`~qnetstack.apps.KeyStore` (
 only when both ends hold it, with identical bits), keeps each block's report, and turns it all
 into the request's ``qkd`` entry of the results.
 
-Ground truth enters in one place only: the fidelity of each end-to-end pair at its first
+Ground truth enters in one place only: the state of each end-to-end pair at its first
 measurement, handed in by the pair store's measure observer (see
-:attr:`qnetstack.physical.PairStore.measure_observer`), so the QBER can be compared with
-2(1 − F)/3. No app reads it.
+:attr:`qnetstack.physical.PairStore.measure_observer`), from which :func:`bell_figures` gives its
+fidelity and the error probability per basis the measured QBER must match (2(1 − F)/3 for
+Werner pairs). No app reads it.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from qnetstack.apps import (
 )
 from qnetstack.apps.qkd import asymptotic_key_fraction
 
-__all__ = ["QkdAppRecord", "max_bell_fidelity"]
+__all__ = ["QkdAppRecord", "bell_figures"]
 
 _PS_PER_S = 1e12
 _DIGEST_HEX = 16
@@ -53,6 +54,7 @@ class QkdAppRecord:
     committed_ps: dict[int, dict[str, int]] = field(default_factory=dict)
     ends: dict[str, QkdSessionEndIndication] = field(default_factory=dict)
     fidelities: list[float] = field(default_factory=list)
+    predicted_errors: list[tuple[float, float]] = field(default_factory=list)  # (e_Z, e_X)
 
     @classmethod
     def between(cls, alice: str, bob: str) -> QkdAppRecord:
@@ -155,6 +157,7 @@ class QkdAppRecord:
                 "ci95": [fid_lo, fid_hi],
                 "n": len(self.fidelities),
             },
+            "predicted_qber": self._predicted(),
             "session_end": {
                 role: {
                     "pairs": end.pairs,
@@ -169,7 +172,7 @@ class QkdAppRecord:
 
     def _block_json(self, block: int) -> dict[str, Any]:
         reports = self.blocks[block]
-        report = reports.get("bob") or reports["alice"]
+        report = reports.get("alice") or reports["bob"]  # Alice always sees the sample
         failed = self.failures.get(block, {})
         committed = self.committed_ps.get(block, {})
         delivered = len(committed) == 2
@@ -187,6 +190,7 @@ class QkdAppRecord:
             "sample_bits": report.sample_bits,
             "errors_per_basis": list(report.errors_per_basis),
             "sample_per_basis": list(report.sample_per_basis),
+            "key_per_basis": list(report.key_per_basis),
             "leak_ec_bits": report.leak_ec_bits,
             "cascade_rounds": report.cascade_rounds,
             "verification_tag_bits": report.verification_tag_bits,
@@ -197,6 +201,14 @@ class QkdAppRecord:
             "messages": sum(r.messages for r in reports.values()),
             "retransmissions": sum(r.retransmissions for r in reports.values()),
             "latency_s": latency,
+        }
+
+    def _predicted(self) -> dict[str, float | None]:
+        """Mean error probability per basis of the pairs, from their ground-truth states."""
+        n = len(self.predicted_errors)
+        return {
+            name: (sum(e[index] for e in self.predicted_errors) / n if n else None)
+            for index, name in enumerate(("Z", "X"))
         }
 
     @staticmethod
@@ -213,11 +225,25 @@ class QkdAppRecord:
         return out
 
 
-def max_bell_fidelity(state: Any) -> float:
-    """The largest fidelity of a two-qubit state to one of the four Bell states."""
-    if hasattr(state, "fidelity_bell"):
-        return max(float(state.fidelity_bell(i)) for i in range(4))
-    return max(float(state.fidelity(i)) for i in range(4))
+# ⟨σ_b ⊗ σ_b⟩ of each Bell state (BellIndex order Φ+, Ψ+, Φ−, Ψ−) for Z and X.
+_CORRELATION = ((1, -1, 1, -1), (1, 1, -1, -1))
+
+
+def bell_figures(state: Any) -> tuple[float, float, float]:
+    """``(F, e_Z, e_X)`` of a two-qubit state: its fidelity to the nearest Bell state β and the
+    probability that Z (X) outcomes contradict β's correlation.
+
+    Z⊗Z and X⊗X are diagonal in the Bell basis, so ⟨σ_b ⊗ σ_b⟩ = Σ_i λ_i c_b(i) with λ_i the
+    Bell-basis populations, for any state: e_b = Σ_{i: c_b(i) ≠ c_b(β)} λ_i exactly. For a
+    Werner state both are 2(1 − F)/3.
+    """
+    getter = state.fidelity_bell if hasattr(state, "fidelity_bell") else state.fidelity
+    populations = [float(getter(i)) for i in range(4)]
+    frame = max(range(4), key=populations.__getitem__)
+    errors = [
+        sum(p for i, p in enumerate(populations) if corr[i] != corr[frame]) for corr in _CORRELATION
+    ]
+    return populations[frame], errors[0], errors[1]
 
 
 def _digest(bits: np.ndarray[Any, np.dtype[np.uint8]]) -> str:

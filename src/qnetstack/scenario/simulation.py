@@ -64,7 +64,7 @@ from qnetstack.scenario.e91 import E91Records, e91_chsh_json, e91_qkd_json
 from qnetstack.scenario.ghz import GHZ_REQUEST_BASE, GhzRequest
 from qnetstack.scenario.load import LoadedScenario
 from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json, qkd_parameters
-from qnetstack.scenario.qkd_app import QkdAppRecord, max_bell_fidelity
+from qnetstack.scenario.qkd_app import QkdAppRecord, bell_figures
 from qnetstack.scenario.routing import make_router
 from qnetstack.scenario.schema import RoutingSpec
 from qnetstack.service import LayerName, Primitive
@@ -348,8 +348,12 @@ class Simulation:
 
     def _observe_measured(self, holders: tuple[str, str], state: PairState, now_ps: int) -> None:
         """Ground truth, observer only: the fidelity of an app's pair at its first readout."""
-        for record in self._app_records.get(frozenset(holders), ()):
-            record.fidelities.append(max_bell_fidelity(state))
+        records = self._app_records.get(frozenset(holders))
+        if records:
+            fidelity, error_z, error_x = bell_figures(state)
+            for record in records:
+                record.fidelities.append(fidelity)
+                record.predicted_errors.append((error_z, error_x))
 
     def _route_function(self, graph: nx.Graph[str]) -> Any:
         """``(src, dst) -> path`` from the scenario's routing strategy."""
