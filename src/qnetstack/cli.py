@@ -283,6 +283,9 @@ def _print_measured_apps(results: dict[str, Any]) -> None:
         for req in qkd:
             entry = req["qkd"]
             status = "ok, keys match" if entry["keys_match"] else f"no key: {entry['failure']}"
+            if "blocks" in entry:  # run by the application layer, block by block
+                blocks = f"{entry['blocks_delivered']}/{len(entry['blocks'])} blocks"
+                status = f"{blocks}, keys match" if entry["keys_match"] else f"{blocks}, {status}"
             chsh = entry.get("chsh")
             s = f"{_fmt(chsh['s'])} ± {_fmt(chsh['s_std_error'])}" if chsh else "–"
             table.add_row(

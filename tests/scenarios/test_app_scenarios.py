@@ -1,0 +1,120 @@
+"""The application layer in scenarios: bad input, measured requests over the network layer,
+apps beside the transport layer, the QKD summary."""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from qnetstack.cli import app
+from qnetstack.runtime import PluginRegistry
+from qnetstack.scenario import Simulation, parse_scenario
+
+REGISTRY = PluginRegistry.from_entry_points()
+
+BASE: dict[str, Any] = {
+    "name": "app",
+    "seed": 5,
+    "stop_time_s": 60.0,
+    "formalism": "bell_diagonal",
+    "platform": {"plugin": "depolarising", "success_probability": 0.4, "fidelity": 0.995,
+                 "memory_slots": 3},
+    "link_layer": {"plugin": "egp"},
+    "network": {"plugin": "qnp"},
+    "app": {"plugin": "bbm92", "block_pairs": 2000},
+    "topology": {"kind": "chain", "nodes": 3, "spacing_km": 5.0},
+    "requests": [{"src": "n0", "dst": "n2", "type": "measure", "pairs": 2000,
+                  "qkd": {"sample_fraction": 0.5, "epsilon_sec": 1e-3, "epsilon_cor": 1e-6}}],
+}  # fmt: skip
+
+
+def scenario(**changes: Any) -> dict[str, Any]:
+    data = copy.deepcopy(BASE)
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def run(data: dict[str, Any]) -> dict[str, Any]:
+    return Simulation(parse_scenario(data, REGISTRY), REGISTRY).run()
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        ({"app": {"plugin": "bbm92", "block_pairs": 1}},
+         "app.block_pairs: Input should be greater than or equal to 16"),
+        ({"app": {"plugin": "bbm92", "blocks": 2}}, "app.blocks: unknown field"),
+        ({"app": {"plugin": "bb84"}}, "app.plugin: unknown app plugin 'bb84'; available: 'bbm92'"),
+        ({"app": {"plugin": "bbm92", "retransmit_timeout_s": 0}},
+         "app.retransmit_timeout_s: Input should be greater than or equal to 0.000000001"),
+        ({"network": None, "requests": [{"src": "n0", "dst": "n1", "pairs": 2}]},
+         "app: an application layer needs a network layer"),
+        ({"requests": [{"src": "n0", "dst": "n2", "type": "measure", "measure_basis": "e91",
+                        "qkd": {"protocol": "e91"}}]},
+         "requests[0].measure_basis: through the network layer the ends measure"),
+        ({"requests": [{"src": "n0", "dst": "n2", "type": "measure", "atomic": True}]},
+         "requests[0].atomic: measured pairs are never held together"),
+    ],
+)  # fmt: skip
+def test_bad_app_input_is_named_with_exit_code_2(
+    edit: dict[str, Any], expected: str, write_scenario: Any
+) -> None:
+    result = CliRunner().invoke(app, ["validate", str(write_scenario(scenario(**edit)))])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert expected in result.stderr, result.stderr
+
+
+def test_measured_requests_cross_the_network_layer_with_the_swaps_frame() -> None:
+    """Without qkd the runner counts errors per basis of routed MEASURE pairs: Werner pairs
+    of the F6 fidelity give 2(1 − F)/3 in every basis, 3σ."""
+    data = scenario(app=None, requests=[
+        {"src": "n0", "dst": "n2", "type": "measure", "measure_basis": basis, "pairs": 1500}
+        for basis in ("Z", "X")
+    ])  # fmt: skip
+    data["platform"]["fidelity"] = 0.9
+    results = run(data)
+    w = (4 * 0.9 - 1) / 3
+    expected = 2 * (1 - (3 * w * w + 1) / 4) / 3
+    for request, basis in zip(results["requests"], ("Z", "X"), strict=True):
+        assert request["delivered"] == 1500
+        counts = request["qber"][basis]
+        assert counts["pairs"] == 1500
+        sigma = math.sqrt(expected * (1 - expected) / counts["pairs"])
+        assert abs(counts["rate"] - expected) < 3 * sigma
+
+
+def test_routed_chsh_from_measured_pairs() -> None:
+    data = scenario(app=None, requests=[
+        {"src": "n0", "dst": "n2", "type": "measure", "pairs": 3000, "chsh": True}
+    ])  # fmt: skip
+    data["platform"]["fidelity"] = 0.97
+    chsh = run(data)["requests"][0]["chsh"]
+    w = (4 * 0.97 - 1) / 3
+    expected = 2 * math.sqrt(2) * w * w  # S of a Werner pair with parameter w²
+    assert abs(chsh["s"] - expected) < 3 * chsh["s_std_error"]
+
+
+def test_an_app_and_the_transport_layer_serve_one_scenario() -> None:
+    data = scenario(requests=[
+        *BASE["requests"],
+        {"src": "n2", "dst": "n0", "pairs": 5, "teleport": {"state": "+"}},
+    ])  # fmt: skip
+    results = run(data)
+    qkd, teleport = results["requests"]
+    assert qkd["qkd"]["engine"] == "app"
+    assert qkd["delivered"] == 2000
+    assert teleport["teleport"]["delivered"] == 5
+
+
+def test_the_summary_shows_the_blocks_of_app_run_qkd(write_scenario: Any) -> None:
+    data = scenario(app={"plugin": "bbm92", "block_pairs": 3000})
+    data["requests"][0]["pairs"] = 3000
+    result = CliRunner().invoke(app, ["run", str(write_scenario(data))], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "QKD" in result.output
+    assert "1/1 blocks, keys match" in result.output
