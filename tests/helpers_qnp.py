@@ -44,6 +44,8 @@ from qnetstack.network.primitives import (
 )
 from qnetstack.network.qnp import Qnp
 from qnetstack.physical.primitives import (
+    MeasureConfirm,
+    MeasureRequest,
     PurifyConfirm,
     PurifyRequest,
     SwapConfirm,
@@ -165,6 +167,7 @@ class QnpNet:
         self.released_links: set[EntanglementId] = set()
         self.pairs: dict[int, TruePair] = {}
         self._pid = itertools.count()
+        self.measurements: list[tuple[str, int, str]] = []  # readouts not yet confirmed
 
     # --- inputs ---------------------------------------------------------------------------
 
@@ -216,6 +219,13 @@ class QnpNet:
         if deliver:
             self.deliver_oks(ent)
         return ent
+
+    def confirm_measurement(self, index: int = 0, outcome: int = 0) -> None:
+        """The hardware finishes the readout at ``index`` of :attr:`measurements`."""
+        node, slot, basis = self.measurements.pop(index)
+        side = self.nodes[node]
+        confirm = MeasureConfirm(slot, basis, outcome)  # type: ignore[arg-type]
+        self._effects(side, side.qnp.from_below(confirm, self.now_ps))
 
     def deliver_ok(self, index: int = 0) -> None:
         node, ok = self.link_inbox.pop(index)
@@ -314,6 +324,9 @@ class QnpNet:
                     self._effects(side, side.qnp.from_below(error, self.now_ps))
                 else:
                     self.open[(side.name, rid)] = [primitive, 0]
+            case MeasureRequest(slot, basis):
+                side.slots.pop(slot)
+                self.measurements.append((side.name, slot, basis))
             case ReleaseRequest(slot):
                 pair = side.slots.pop(slot)
                 pair.alive = False
