@@ -84,13 +84,13 @@ def main() -> None:
                 key = (case, probability)
                 if key not in best or wall < best[key]["wall_s"]:
                     best[key] = row
-    for (case, probability), row in best.items():
+    for (_case, probability), row in best.items():
         row["sifted_bits_per_wall_s"] = row["sifted_bits"] / row["wall_s"]
         row["final_bits_per_wall_s"] = row["final_key_bits"] / row["wall_s"]
         row["wall_us_per_pair"] = 1e6 * row["wall_s"] / max(row["pairs"], 1)
         baseline = best[("link-runner", probability)]
-        row["sifted_throughput_vs_link_runner"] = (
-            row["sifted_bits_per_wall_s"] / (baseline["sifted_bits"] / baseline["wall_s"])
+        row["sifted_throughput_vs_link_runner"] = row["sifted_bits_per_wall_s"] / (
+            baseline["sifted_bits"] / baseline["wall_s"]
         )
         print(json.dumps({"figure": "qkd_stack", **row}))
     print(f"\nmachine: {host.machine()} {host.processor() or ''} python {host.python_version()}")
