@@ -14,6 +14,8 @@ from qnetstack.apps.bbm92 import Bbm92App, key_id
 from qnetstack.apps.config import Bbm92Config
 from qnetstack.apps.keystore import Key, KeyStore, KeyStoreError, KeyStoreStatus
 from qnetstack.apps.primitives import (
+    AppResultIndication,
+    AppSessionRequest,
     BlockReport,
     KeyBlockFailedIndication,
     KeyDeliveredIndication,
@@ -23,6 +25,8 @@ from qnetstack.apps.primitives import (
 )
 
 __all__ = [
+    "AppResultIndication",
+    "AppSessionRequest",
     "Bbm92App",
     "Bbm92Config",
     "BlockReport",

@@ -48,7 +48,10 @@ by the user's key store as not delivered (see :mod:`._conversation` on the two-g
 the last, shorter block (if it has at least ``min_block_pairs`` pairs), waits until every
 block's conversation is over and closes the session with one more exchange
 (:class:`~.messages.Close`), after which both ends indicate
-:class:`~.primitives.QkdSessionEndIndication`.
+:class:`~.primitives.QkdSessionEndIndication` and the generic
+:class:`~.primitives.AppResultIndication` (pairs, blocks, keys, error). A generic
+:class:`~.primitives.AppSessionRequest` opens a session with the default post-processing
+parameters.
 
 Randomness: Alice's and Bob's choices come from this entity's generator (the runtime's
 ``<node>/app`` stream); the public generator is seeded by a number Alice draws and announces.
@@ -89,6 +92,8 @@ from qnetstack.apps.messages import (
     Verify,
 )
 from qnetstack.apps.primitives import (
+    AppResultIndication,
+    AppSessionRequest,
     BlockReport,
     KeyBlockFailedIndication,
     KeyDeliveredIndication,
@@ -211,6 +216,10 @@ class Bbm92App:
         match primitive:
             case QkdSessionRequest():
                 return self._open(primitive, now_ps)
+            case AppSessionRequest(session, remote, pairs, min_fidelity, max_time_ps):
+                request = QkdSessionRequest(session, remote, pairs, min_fidelity=min_fidelity,
+                                            max_time_ps=max_time_ps)  # fmt: skip
+                return self._open(request, now_ps)
         return [SendDown(primitive)]
 
     def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
@@ -373,7 +382,12 @@ class Bbm92App:
                 session.sid, session.role, session.pairs, len(session.blocks), session.keys,
                 error, message,
             )  # fmt: skip
-            effects.append(Indicate(end))
+            summary = {"pairs": session.pairs, "blocks": len(session.blocks),
+                       "keys": session.keys, "error": error}  # fmt: skip
+            effects += [
+                Indicate(end),
+                Indicate(AppResultIndication(session.sid, session.role, summary)),
+            ]
         return effects
 
     def _start_block(self, session: _Session, size: int, now_ps: int) -> list[Effect]:

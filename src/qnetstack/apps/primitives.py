@@ -6,6 +6,10 @@ primitives: requests go *into* the app (``from_above``), indications come *out* 
 node's top handler). The app itself talks to the network layer below with the network
 primitives, and to its peer app at the other end with the PDUs of :mod:`.messages`.
 
+Every app understands :class:`AppSessionRequest` and answers each session with one
+:class:`AppResultIndication` per end: that is how scenarios run any app plugin. Apps add
+their own primitives where they hand over more (keys, qubits).
+
 QKD (``bbm92``): the user at one end (Alice's) opens a session with :class:`QkdSessionRequest`;
 the app asks the network layer for measured pairs and runs the post-processing conversation
 with the peer app block by block. Each key block both ends hold is indicated at *both* ends by
@@ -17,7 +21,9 @@ key blocks into ETSI GS QKD 014 style keys.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +32,8 @@ from qnetstack.apps.qkd import PostprocessingParameters
 from qnetstack.service import Primitive
 
 __all__ = [
+    "AppResultIndication",
+    "AppSessionRequest",
     "BlockReport",
     "KeyBlockFailedIndication",
     "KeyDeliveredIndication",
@@ -35,6 +43,42 @@ __all__ = [
 ]
 
 Bits = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True, slots=True)
+class AppSessionRequest(Primitive):
+    """Start a session of this node's app with the app at ``remote`` — the generic request
+    that any app plugin understands (the scenario runner sends it for ``app_session`` requests).
+
+    Attributes:
+        session: The session number, unique at this node.
+        remote: The other end's node.
+        pairs: End-to-end pairs the session may use.
+        min_fidelity: Passed to the network layer's CREATE.
+        max_time_ps: Deadline of the pairs; 0: none.
+    """
+
+    session: int
+    remote: str
+    pairs: int
+    min_fidelity: float = 0.0
+    max_time_ps: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AppResultIndication(Primitive):
+    """An app's result of a session at this end — the generic answer, one per end and session.
+
+    Attributes:
+        session: The session.
+        role: The end's role in the app's terms (for example ``"alice"``/``"bob"``).
+        result: JSON-serialisable figures (str, int, float, bool, None, lists and dicts); the
+            scenario runner copies them into the request's ``app`` entry.
+    """
+
+    session: SessionId
+    role: str
+    result: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -340,6 +340,21 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
             issues.append(
                 ScenarioIssue(f"requests[{i}].atomic", "measured pairs are never held together")
             )
+        if request.app_session and (scenario.app is None or scenario.network is None):
+            issues.append(
+                ScenarioIssue(
+                    f"requests[{i}].app_session",
+                    "an app session needs an application plugin over a network layer: add "
+                    "network: {plugin: qnp} and app: {plugin: NAME}",
+                )
+            )
+        if request.app_session and (request.qkd or request.teleport or request.ghz):
+            issues.append(
+                ScenarioIssue(
+                    f"requests[{i}].app_session",
+                    "a request is either an app session or a qkd, teleport or ghz request",
+                )
+            )
         issues += _check_measure_apps(i, request)
         issues += _check_teleport(i, request, scenario)
         issues += _check_ghz(i, request, scenario, known, allowed)

@@ -298,6 +298,13 @@ class RequestSpec(BaseModel):
         "inferred from the Z/X correlators with measure_basis 'random', measured with "
         "Ekert's rotated settings with measure_basis 'e91'; reported in 'chsh'.",
     )
+    app_session: bool = Field(
+        False,
+        description="Serve this request by the scenario's application plugin (its 'app:' "
+        "section; needs a network layer): the runner opens a session of `pairs` pairs at src "
+        "with AppSessionRequest and reports what each end's app answers in the request's "
+        "'app' entry.",
+    )
     teleport: TeleportSpec | None = Field(
         None,
         description="Send `pairs` qubits in this state from src to dst by teleportation "

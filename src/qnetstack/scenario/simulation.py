@@ -32,6 +32,8 @@ from pydantic import BaseModel
 from qnetstack import __version__
 from qnetstack.analysis.stats import mean_ci95, percentiles
 from qnetstack.apps import (
+    AppResultIndication,
+    AppSessionRequest,
     Bbm92Config,
     KeyBlockFailedIndication,
     KeyDeliveredIndication,
@@ -117,6 +119,7 @@ class RequestStats:
     teleport: _TeleportStats | None = None
     ghz: GhzRequest | None = None
     app_qkd: QkdAppRecord | None = None  # 'qkd' through the network layer: run by an app
+    app: dict[str, Any] | None = None  # app_session requests: each end's AppResultIndication
 
     def to_json(self) -> dict[str, Any]:
         """The results-contract entry for this request."""
@@ -151,6 +154,7 @@ class RequestStats:
             "chsh": self.chsh,
             **({"teleport": self.teleport.to_json(self)} if self.teleport is not None else {}),
             **({"ghz": self.ghz.to_json()} if self.ghz is not None else {}),
+            **({"app": dict(self.app)} if self.app is not None else {}),
         }
 
 
@@ -232,7 +236,8 @@ class Simulation:
         if self._wants_transport():
             self._build_transport(registry)
         self._app_records: dict[frozenset[str], list[QkdAppRecord]] = {}
-        if self._wants_app():
+        self._has_app = self._wants_app()
+        if self._has_app:
             self._build_app(registry)
         self.requests: list[RequestStats] = []
         self._halves: dict[EntanglementId | NetworkEntanglementId, _Half] = {}
@@ -332,7 +337,9 @@ class Simulation:
         scenario = self.loaded.scenario
         if scenario.network is None:
             return False
-        return scenario.app is not None or any(r.qkd is not None for r in scenario.requests)
+        return scenario.app is not None or any(
+            r.qkd is not None or r.app_session for r in scenario.requests
+        )
 
     def _build_app(self, registry: PluginRegistry) -> None:
         """The application layer on top of every node (QKD requests through the network layer
@@ -374,6 +381,15 @@ class Simulation:
             if spec.qkd is not None and self.graph is not None:
                 stats.records = stats.e91 = None  # the app keeps its own records
                 self._schedule_app_qkd(stats, start_ps)
+                continue
+            if spec.app_session:
+                stats.request_type = "app"
+                stats.app = {}
+                session = AppSessionRequest(
+                    stats.index, spec.dst, spec.pairs, spec.min_fidelity,
+                    round(spec.max_time_s * _PS_PER_S),
+                )  # fmt: skip
+                self.runtime.request_at(start_ps, spec.src, session, LayerName.APP)
                 continue
             if spec.teleport is not None:
                 self._schedule_teleport(stats, start_ps)
@@ -429,22 +445,35 @@ class Simulation:
         )
         self.runtime.request_at(start_ps, spec.src, session, LayerName.APP)
 
-    def _on_app(self, primitive: Primitive, now_ps: int) -> bool:
-        """Key blocks, failed blocks and session ends of app-run QKD; True if it was one."""
+    def _on_app(self, node: str, primitive: Primitive, now_ps: int) -> bool:
+        """What apps indicate (key blocks, failed blocks, session ends, generic results);
+        True if it was one."""
         match primitive:
+            case AppResultIndication(session=sid):
+                stats = self.requests[sid.number] if sid.number < len(self.requests) else None
+                if stats is None or stats.app is None:
+                    return True  # a QKD session's summary: its record has it all
+                stats.app[node] = {"role": primitive.role, **primitive.result}
+                if node == stats.src:
+                    stats.delivered = int(primitive.result.get("pairs", 0))
+                    stats.last_delivery_ps = now_ps
+                if len(stats.app) == 2 and not stats.finished:
+                    self._finish(stats)
+                return True
             case KeyDeliveredIndication(session=sid):
                 record = self.requests[sid.number].app_qkd
-                assert record is not None
-                record.on_key(primitive, now_ps)
+                if record is not None:  # (an app session's keys go only to its summary)
+                    record.on_key(primitive, now_ps)
                 return True
             case KeyBlockFailedIndication(session=sid):
                 record = self.requests[sid.number].app_qkd
-                assert record is not None
-                record.on_failed(primitive)
+                if record is not None:
+                    record.on_failed(primitive)
                 return True
             case QkdSessionEndIndication(session=sid):
                 stats = self.requests[sid.number]
-                assert stats.app_qkd is not None
+                if stats.app_qkd is None:
+                    return True
                 stats.app_qkd.on_end(primitive)
                 if primitive.role == "alice":
                     stats.delivered = primitive.pairs
@@ -580,7 +609,7 @@ class Simulation:
     # --- the application role -------------------------------------------------------------
 
     def _on_top(self, node: str, primitive: Primitive, now_ps: int) -> None:
-        if self._app_records and self._on_app(primitive, now_ps):
+        if self._has_app and self._on_app(node, primitive, now_ps):
             return
         socket = self.sockets.get(node)
         if socket is not None and socket.handle(primitive, now_ps):

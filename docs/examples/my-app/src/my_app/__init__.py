@@ -1,0 +1,1 @@
+"""A worked third-party application plugin for qnetstack: shared random bits."""
