@@ -58,6 +58,11 @@ def run(data: dict[str, Any]) -> dict[str, Any]:
          "requests[0].measure_basis: through the network layer the ends measure"),
         ({"requests": [{"src": "n0", "dst": "n2", "type": "measure", "atomic": True}]},
          "requests[0].atomic: measured pairs are never held together"),
+        ({"app": None, "requests": [{"src": "n0", "dst": "n2", "app_session": True}]},
+         "requests[0].app_session: an app session needs an application plugin"),
+        ({"requests": [{"src": "n0", "dst": "n2", "app_session": True, "type": "measure",
+                        "qkd": {}}]},
+         "requests[0].app_session: a request is either an app session or a qkd"),
     ],
 )  # fmt: skip
 def test_bad_app_input_is_named_with_exit_code_2(
@@ -109,6 +114,17 @@ def test_an_app_and_the_transport_layer_serve_one_scenario() -> None:
     assert qkd["qkd"]["engine"] == "app"
     assert qkd["delivered"] == 2000
     assert teleport["teleport"]["delivered"] == 5
+
+
+def test_an_app_session_request_reports_both_ends_results() -> None:
+    data = scenario(requests=[{"src": "n0", "dst": "n2", "pairs": 1200, "app_session": True}])
+    request = run(data)["requests"][0]
+    assert request["type"] == "app"
+    assert request["delivered"] == 1200
+    assert set(request["app"]) == {"n0", "n2"}
+    assert request["app"]["n0"]["role"] == "alice"
+    assert request["app"]["n2"]["role"] == "bob"
+    assert request["app"]["n0"]["pairs"] == request["app"]["n2"]["pairs"] == 1200
 
 
 def test_the_summary_shows_the_blocks_of_app_run_qkd(write_scenario: Any) -> None:
