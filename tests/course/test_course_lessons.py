@@ -28,7 +28,7 @@ LESSONS: dict[str, tuple[list[str], Path]] = {
     "05": ([*QNETSTACK, "run", "examples/network_chain.yaml"], ROOT),
     "06": ([*QNETSTACK, "run", "examples/network_purification.yaml"], ROOT),
     "07": ([*QNETSTACK, "compare-routing", "examples/course/07_routing.yaml"], ROOT),
-    "08": ([*QNETSTACK, "run", "examples/qkd_metro.yaml"], ROOT),
+    "08": ([*QNETSTACK, "run", "examples/qkd_chain.yaml"], ROOT),
     "09": ([sys.executable, "examples/course/09_my_plugin.py"], ROOT),
 }
 
