@@ -58,9 +58,9 @@ def test_nested_paths_name_list_items(registry):
     assert issues_of(data, registry) == [
         "requests[1].pairs: Input should be greater than or equal to 1 (got 0); "
         "allowed: [1, 1e+07]",
-        "requests[1].colour: unknown field 'colour'; allowed fields: app_session, atomic, chsh, dst, ghz, "
-        "max_time_s, measure_basis, min_fidelity, pairs, priority, purpose_id, qkd, src, "
-        "start_s, teleport, type",
+        "requests[1].colour: unknown field 'colour'; allowed fields: app_session, atomic, chsh, "
+        "dst, ghz, max_time_s, measure_basis, min_fidelity, pairs, priority, purpose_id, qkd, "
+        "src, start_s, teleport, type",
     ]
 
 
