@@ -115,6 +115,22 @@ def test_qber_is_two_thirds_of_the_infidelity_of_the_delivered_pairs(
     )
 
 
+def test_the_apps_chsh_from_their_samples_is_the_werner_value(
+    werner_chain: dict[str, Any], record_validation: Any
+) -> None:
+    """S = √2 (E_ZZ + E_XX) of the disclosed samples equals 2√2 (4F − 1)/3 (A16), 3σ."""
+    qkd = werner_chain["qkd"]
+    fidelity = qkd["measured_fidelity"]["mean"]
+    expected = 2 * math.sqrt(2) * (4 * fidelity - 1) / 3
+    chsh = qkd["chsh"]
+    record_validation("A16", expected, chsh["s"], 3 * chsh["s_std_error"], quantity="S (3σ)",
+                      case=f"BBM92 app samples, F = {fidelity:.4f}")  # fmt: skip
+    assert abs(chsh["s"] - expected) < 3 * chsh["s_std_error"]
+    assert chsh["violation"] is True
+    for block in qkd["blocks"]:
+        assert block["chsh_s"] is not None
+
+
 def test_each_block_has_the_finite_key_length_of_its_figures(werner_chain: dict[str, Any]) -> None:
     for block in werner_chain["qkd"]["blocks"]:
         if not block["delivered"]:

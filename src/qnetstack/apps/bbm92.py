@@ -108,6 +108,7 @@ from qnetstack.apps.qkd import (
     PostprocessingParameters,
     binary_entropy,
     disclosed_estimate,
+    inferred_chsh,
     key_blocks,
     sample_positions,
     secret_key_length,
@@ -411,6 +412,7 @@ class Bbm92App:
     ) -> Effect:  # fmt: skip
         figures = session.figures[block]
         estimate = figures.estimate
+        chsh = _chsh(estimate) if estimate is not None else None
         report = BlockReport(
             block=block,
             pairs=figures.pairs,
@@ -428,6 +430,8 @@ class Bbm92App:
             retransmissions=conversation.retransmissions,
             started_ps=figures.started_ps,
             ended_ps=now_ps,
+            chsh_s=chsh[0] if chsh else None,
+            chsh_s_std_error=chsh[1] if chsh else None,
         )
         result = conversation.result
         if isinstance(result, Failure) or result is None:
@@ -445,6 +449,14 @@ class Bbm92App:
 
 
 # --- the roles of one block -------------------------------------------------------------------
+
+
+def _chsh(estimate: ParameterEstimate) -> tuple[float, float] | None:
+    """CHSH inferred from the disclosed sample (no extra communication: both ends know it)."""
+    (k_z, k_x), (e_z, e_x) = estimate.sample_per_basis, estimate.errors_per_basis
+    if not (k_z and k_x):
+        return None
+    return inferred_chsh(1 - 2 * e_z / k_z, k_z, 1 - 2 * e_x / k_x, k_x)
 
 
 def _precheck(

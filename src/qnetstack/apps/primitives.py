@@ -141,8 +141,13 @@ class BlockReport:
         secret_length: Finite-key length ℓ of the block (0 when none).
         messages: PDUs of the block's conversation sent by this end (retransmissions included).
         retransmissions: Of which retransmissions.
-        started_ps: When Alice sent the block's first message.
+        started_ps: When this end started the block (Alice: sent its announcement; Bob:
+            received it).
         ended_ps: When this end finished the block (committed the key, or failed).
+        chsh_s: The CHSH value inferred from the sample's Z and X correlations,
+            √2 (E_ZZ + E_XX) (:func:`~qnetstack.apps.qkd.inferred_chsh`); None without a sample
+            in both bases.
+        chsh_s_std_error: Its standard error.
     """
 
     block: int
@@ -161,6 +166,8 @@ class BlockReport:
     retransmissions: int
     started_ps: int
     ended_ps: int
+    chsh_s: float | None = None
+    chsh_s_std_error: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,7 @@ from qnetstack.apps.qkd import (
     PostprocessingResult,
     QkdRngs,
     asymptotic_key_fraction,
+    inferred_chsh,
     run_postprocessing,
     sift,
 )
@@ -109,8 +110,9 @@ def chsh_json(records: MeasuredRecords) -> dict[str, Any]:
     if e_zz is not None and e_xx is not None:
         var_zz = (1.0 - e_zz**2) / n_zz
         var_xx = (1.0 - e_xx**2) / n_xx
-        s = math.sqrt(2.0) * (e_zz + e_xx)
-        s_err = math.sqrt(2.0 * (var_zz + var_xx))
+        inferred = inferred_chsh(e_zz, n_zz, e_xx, n_xx)
+        assert inferred is not None
+        s, s_err = inferred
         norm = math.hypot(e_zz, e_xx)
         s_opt = 2.0 * norm
         s_opt_err = (

@@ -32,6 +32,7 @@ from qnetstack.apps.qkd.cascade import (
     reconciliation_efficiency,
 )
 from qnetstack.apps.qkd.cascade_interactive import CascadeAlice, ParityQuery, cascade_bob
+from qnetstack.apps.qkd.chsh import inferred_chsh
 from qnetstack.apps.qkd.crossover import RateCurve, crossover_distance
 from qnetstack.apps.qkd.decoy import (
     BACKGROUND_ERROR,
@@ -160,6 +161,7 @@ __all__ = [
     "e91_sift",
     "estimate_parameters",
     "gllp_key_rate",
+    "inferred_chsh",
     "initial_block_size",
     "inverse_binary_entropy",
     "joint_outcome_probabilities",
