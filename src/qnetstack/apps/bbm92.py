@@ -181,7 +181,7 @@ class _Session:
     held: dict[int, tuple[int, int]] = field(default_factory=dict)  # Bob: seq -> basis, bit
     blocks: dict[int, Conversation[Bits | Failure]] = field(default_factory=dict)
     figures: dict[int, _Figures] = field(default_factory=dict)
-    reported: set[int] = field(default_factory=set)
+    unreported: set[int] = field(default_factory=set)  # blocks whose end is not indicated yet
     pairs: int = 0
     keys: int = 0
     late_pairs: int = 0
@@ -267,6 +267,7 @@ class Bbm92App:
                 )  # fmt: skip
                 session.blocks[pdu.block] = conv
                 session.figures[pdu.block] = figures
+                session.unreported.add(pdu.block)
                 return conv.respond(pdu, now_ps) + self._progress(session, now_ps)
         if conversation is None:
             return []  # a stale message of a conversation already forgotten, or out of order
@@ -355,11 +356,12 @@ class Bbm92App:
                 else:
                     session.late_pairs += len(session.buffer)
                     session.buffer.clear()
-        for block, conversation in session.blocks.items():
-            if conversation.done and block not in session.reported:
-                session.reported.add(block)
+        for block in sorted(session.unreported):
+            conversation = session.blocks[block]
+            if conversation.done:
+                session.unreported.discard(block)
                 effects.append(self._report(session, block, conversation, now_ps))
-        everything_done = all(c.done for c in session.blocks.values())
+        everything_done = not session.unreported
         if (
             session.role == "alice" and session.network_done and not session.buffer
             and everything_done and session.close is None
@@ -404,6 +406,7 @@ class Bbm92App:
         )  # fmt: skip
         session.blocks[block] = conversation
         session.figures[block] = figures
+        session.unreported.add(block)
         return conversation.start(now_ps)
 
     def _report(

@@ -320,13 +320,8 @@ class Simulation:
 
     def _build_transport(self, registry: PluginRegistry) -> None:
         """The transport layer above the network layer of every node, and its sockets."""
-        choice = self.loaded.scenario.transport
-        name = choice.plugin if choice is not None else "teleport"
-        spec = registry.get(LayerName.TRANSPORT, name)
-        config = self.loaded.plugin_configs.get("transport") or TeleportConfig()
+        self._add_layer(registry, LayerName.TRANSPORT, "teleport", TeleportConfig())
         for node in self.loaded.scenario.nodes:
-            rng = self.runtime.rng(f"{node.name}/transport")
-            self.runtime.node(node.name).add(spec.factory(node.name, config, rng))
             socket = QubitSocket(self.runtime, node.name)
             socket.on_delivered = self._on_qubit
             socket.on_error = partial(self._on_qubit_error, node.name)
@@ -344,14 +339,21 @@ class Simulation:
     def _build_app(self, registry: PluginRegistry) -> None:
         """The application layer on top of every node (QKD requests through the network layer
         are sessions of its app); the pair store reports measured pairs' fidelities to us."""
-        choice = self.loaded.scenario.app
-        name = choice.plugin if choice is not None else "bbm92"
-        spec = registry.get(LayerName.APP, name)
-        config = self.loaded.plugin_configs.get("app") or Bbm92Config()
-        for node in self.loaded.scenario.nodes:
-            rng = self.runtime.rng(f"{node.name}/app")
-            self.runtime.node(node.name).add(spec.factory(node.name, config, rng))
+        self._add_layer(registry, LayerName.APP, "bbm92", Bbm92Config())
         self.store.measure_observer = self._observe_measured
+
+    def _add_layer(
+        self, registry: PluginRegistry, layer: LayerName, default: str, defaults: BaseModel
+    ) -> None:
+        """Put the scenario's plugin of ``layer`` (its section is named after the layer; the
+        ``default`` plugin with ``defaults`` when the section is absent) on every node, with
+        the node's ``<name>/<layer>`` random stream."""
+        choice = getattr(self.loaded.scenario, layer.value)
+        spec = registry.get(layer, choice.plugin if choice is not None else default)
+        config = self.loaded.plugin_configs.get(layer.value) or defaults
+        for node in self.loaded.scenario.nodes:
+            rng = self.runtime.rng(f"{node.name}/{layer.value}")
+            self.runtime.node(node.name).add(spec.factory(node.name, config, rng))
 
     def _observe_measured(self, holders: tuple[str, str], state: PairState, now_ps: int) -> None:
         """Ground truth, observer only: the fidelity of an app's pair at its first readout."""
