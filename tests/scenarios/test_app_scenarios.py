@@ -116,6 +116,18 @@ def test_an_app_and_the_transport_layer_serve_one_scenario() -> None:
     assert teleport["teleport"]["delivered"] == 5
 
 
+def test_a_qkd_request_the_network_refuses_ends_with_its_error() -> None:
+    data = scenario()
+    data["requests"][0]["min_fidelity"] = 0.9999
+    results = run(data)
+    assert results["failure"] is None
+    request = results["requests"][0]
+    assert request["errors"] == {"UNSUPPORTED": 1}
+    assert request["qkd"]["blocks"] == []
+    assert request["qkd"]["session_end"]["alice"]["error"] == "UNSUPPORTED"
+    assert results["sim_time_s"] < 1e-3  # ended at once, not at the stop time
+
+
 def test_an_app_session_request_reports_both_ends_results() -> None:
     data = scenario(requests=[{"src": "n0", "dst": "n2", "pairs": 1200, "app_session": True}])
     request = run(data)["requests"][0]

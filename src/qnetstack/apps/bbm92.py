@@ -362,6 +362,10 @@ class Bbm92App:
                 session.unreported.discard(block)
                 effects.append(self._report(session, block, conversation, now_ps))
         everything_done = not session.unreported
+        if session.role == "alice" and session.network_done and not session.blocks:
+            if not session.ended and not session.buffer:  # no pair came: Bob knows of nothing
+                session.ended = True
+                return effects + self._end(session, session.error, session.message)
         if (
             session.role == "alice" and session.network_done and not session.buffer
             and everything_done and session.close is None
@@ -381,17 +385,18 @@ class Bbm92App:
             if isinstance(session.close.result, Failure):
                 error = error or "CLOSE_FAILED"
                 message = message or session.close.result.message
-            end = QkdSessionEndIndication(
-                session.sid, session.role, session.pairs, len(session.blocks), session.keys,
-                error, message,
-            )  # fmt: skip
-            summary = {"pairs": session.pairs, "blocks": len(session.blocks),
-                       "keys": session.keys, "error": error}  # fmt: skip
-            effects += [
-                Indicate(end),
-                Indicate(AppResultIndication(session.sid, session.role, summary)),
-            ]
+            effects += self._end(session, error, message)
         return effects
+
+    def _end(self, session: _Session, error: str, message: str) -> list[Effect]:
+        """The session's end at this end: its QKD indication and the generic result."""
+        end = QkdSessionEndIndication(
+            session.sid, session.role, session.pairs, len(session.blocks), session.keys,
+            error, message,
+        )  # fmt: skip
+        summary = {"pairs": session.pairs, "blocks": len(session.blocks),
+                   "keys": session.keys, "error": error}  # fmt: skip
+        return [Indicate(end), Indicate(AppResultIndication(session.sid, session.role, summary))]
 
     def _start_block(self, session: _Session, size: int, now_ps: int) -> list[Effect]:
         request = session.request

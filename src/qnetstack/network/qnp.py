@@ -111,7 +111,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import replace
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
 
@@ -823,12 +823,10 @@ class Qnp:
         if not choice:
             return Indicate(ok)
         assert ok.slot is not None
-        basis: Basis = (
-            choice
-            if choice != "random"
-            # type: ignore[assignment]
-            else ("Z" if self.rng.random() < 0.5 else "X")
-        )
+        if choice == "random":
+            basis: Basis = "Z" if self.rng.random() < 0.5 else "X"
+        else:
+            basis = cast(Basis, choice)  # checked against _BASES when the request came
         self._measuring[ok.slot] = (circuit.cid, ok)
         return SendDown(MeasureRequest(ok.slot, basis))
 

@@ -62,8 +62,10 @@ class QkdAppRecord:
 
     @property
     def finished(self) -> bool:
-        """Both ends ended the session."""
-        return len(self.ends) == 2
+        """Both ends ended the session, or Alice ended it before any block (the network layer
+        refused or ended the request before a pair came: Bob never heard of it)."""
+        alice = self.ends.get("alice")
+        return len(self.ends) == 2 or (alice is not None and alice.blocks == 0)
 
     def node_of(self, role: str) -> str:
         return self.alice if role == "alice" else self.bob

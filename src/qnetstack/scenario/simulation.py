@@ -39,6 +39,7 @@ from qnetstack.apps import (
     KeyDeliveredIndication,
     QkdSessionEndIndication,
     QkdSessionRequest,
+    SessionId,
 )
 from qnetstack.linklayer.primitives import (
     CreateRequest,
@@ -447,12 +448,18 @@ class Simulation:
         )
         self.runtime.request_at(start_ps, spec.src, session, LayerName.APP)
 
+    def _stats_of(self, sid: SessionId) -> RequestStats | None:
+        """The request a session serves (the runner numbers sessions by request index)."""
+        if 0 <= sid.number < len(self.requests) and self.requests[sid.number].src == sid.origin:
+            return self.requests[sid.number]
+        return None
+
     def _on_app(self, node: str, primitive: Primitive, now_ps: int) -> bool:
         """What apps indicate (key blocks, failed blocks, session ends, generic results);
         True if it was one."""
         match primitive:
             case AppResultIndication(session=sid):
-                stats = self.requests[sid.number] if sid.number < len(self.requests) else None
+                stats = self._stats_of(sid)
                 if stats is None or stats.app is None:
                     return True  # a QKD session's summary: its record has it all
                 stats.app[node] = {"role": primitive.role, **primitive.result}
@@ -463,18 +470,18 @@ class Simulation:
                     self._finish(stats)
                 return True
             case KeyDeliveredIndication(session=sid):
-                record = self.requests[sid.number].app_qkd
-                if record is not None:  # (an app session's keys go only to its summary)
-                    record.on_key(primitive, now_ps)
+                stats = self._stats_of(sid)
+                if stats is not None and stats.app_qkd is not None:  # else: only in a summary
+                    stats.app_qkd.on_key(primitive, now_ps)
                 return True
             case KeyBlockFailedIndication(session=sid):
-                record = self.requests[sid.number].app_qkd
-                if record is not None:
-                    record.on_failed(primitive)
+                stats = self._stats_of(sid)
+                if stats is not None and stats.app_qkd is not None:
+                    stats.app_qkd.on_failed(primitive)
                 return True
             case QkdSessionEndIndication(session=sid):
-                stats = self.requests[sid.number]
-                if stats.app_qkd is None:
+                stats = self._stats_of(sid)
+                if stats is None or stats.app_qkd is None:
                     return True
                 stats.app_qkd.on_end(primitive)
                 if primitive.role == "alice":
