@@ -362,10 +362,10 @@ class Bbm92App:
                 session.unreported.discard(block)
                 effects.append(self._report(session, block, conversation, now_ps))
         everything_done = not session.unreported
-        if session.role == "alice" and session.network_done and not session.blocks:
-            if not session.ended and not session.buffer:  # no pair came: Bob knows of nothing
-                session.ended = True
-                return effects + self._end(session, session.error, session.message)
+        nothing_came = not (session.blocks or session.buffer or session.ended)
+        if session.role == "alice" and session.network_done and nothing_came:
+            session.ended = True  # no pair came: Bob knows of nothing, no closing exchange
+            return effects + self._end(session, session.error, session.message)
         if (
             session.role == "alice" and session.network_done and not session.buffer
             and everything_done and session.close is None
