@@ -53,9 +53,9 @@ def run(data: dict[str, Any]) -> dict[str, Any]:
          "app.retransmit_timeout_s: Input should be greater than or equal to 0.000000001"),
         ({"network": None, "requests": [{"src": "n0", "dst": "n1", "pairs": 2}]},
          "app: an application layer needs a network layer"),
-        ({"requests": [{"src": "n0", "dst": "n2", "type": "measure", "measure_basis": "e91",
+        ({"requests": [{"src": "n0", "dst": "n2", "type": "measure", "measure_basis": "random",
                         "qkd": {"protocol": "e91"}}]},
-         "requests[0].measure_basis: through the network layer the ends measure"),
+         "requests[0].measure_basis: qkd protocol e91 needs each end's E91 directions"),
         ({"requests": [{"src": "n0", "dst": "n2", "type": "measure", "atomic": True}]},
          "requests[0].atomic: measured pairs are never held together"),
         ({"app": None, "requests": [{"src": "n0", "dst": "n2", "app_session": True}]},
@@ -101,6 +101,20 @@ def test_routed_chsh_from_measured_pairs() -> None:
     chsh = run(data)["requests"][0]["chsh"]
     w = (4 * 0.97 - 1) / 3
     expected = 2 * math.sqrt(2) * w * w  # S of a Werner pair with parameter w²
+    assert abs(chsh["s"] - expected) < 3 * chsh["s_std_error"]
+
+
+def test_routed_e91_chsh_from_measured_pairs() -> None:
+    """E91's rotated directions measured at the ends of a chain (network-layer MEASURE)."""
+    data = scenario(app=None, requests=[
+        {"src": "n0", "dst": "n2", "type": "measure", "measure_basis": "e91", "pairs": 3000,
+         "chsh": True}
+    ])  # fmt: skip
+    data["platform"]["fidelity"] = 0.97
+    chsh = run(data)["requests"][0]["chsh"]
+    w = (4 * 0.97 - 1) / 3
+    expected = 2 * math.sqrt(2) * w * w
+    assert "A0B0" in chsh["correlators"]
     assert abs(chsh["s"] - expected) < 3 * chsh["s_std_error"]
 
 

@@ -38,7 +38,8 @@ QKD = {"sample_fraction": 0.5, "epsilon_sec": 1e-3, "epsilon_cor": 1e-6}
 
 def chain_qkd(nodes: int, platform: dict[str, Any], pairs: int, block_pairs: int, *,
               min_fidelity: float = 0.5, seed: int = 5, stop_time_s: float = 600.0,
-              formalism: str = "bell_diagonal") -> dict[str, Any]:  # fmt: skip
+              formalism: str = "bell_diagonal",
+              protocol: str = "bbm92") -> dict[str, Any]:  # fmt: skip
     return {
         "name": f"qkd-chain-{nodes}",
         "seed": seed,
@@ -54,10 +55,10 @@ def chain_qkd(nodes: int, platform: dict[str, Any], pairs: int, block_pairs: int
                 "src": "n0",
                 "dst": f"n{nodes - 1}",
                 "type": "measure",
-                "measure_basis": "random",
+                "measure_basis": "e91" if protocol == "e91" else "random",
                 "pairs": pairs,
                 "min_fidelity": min_fidelity,
-                "qkd": QKD,
+                "qkd": {**QKD, "protocol": protocol},
             },
         ],
     }
@@ -143,6 +144,34 @@ def test_each_block_has_the_finite_key_length_of_its_figures(werner_chain: dict[
         terms = secret_key_length(key_blocks(estimate, None), block["leak_ec_bits"],
                                   QKD["epsilon_sec"], QKD["epsilon_cor"])  # fmt: skip
         assert block["secret_length"] == terms.length > 0
+
+
+@pytest.mark.parametrize("nodes", [3, 5])
+def test_e91_across_a_chain_measures_the_chsh_value_of_its_pairs(
+    nodes: int, record_validation: Any
+) -> None:
+    """E91 through the network layer: each end measures along its E91 directions, Bob maps
+    his record to the Φ⁺ frame; S on the CHSH rounds is 2√2 (4F − 1)/3 (A16) and the key
+    rounds' QBER 2(1 − F)/3, both within 3σ. Blocks of 3000 pairs are too short for an E91
+    key (q ≈ 0.228), which the app reports."""
+    platform = {"plugin": "depolarising", "fidelity": 0.98, "success_probability": 0.3,
+                "memory_slots": 3}  # fmt: skip
+    qkd = run(chain_qkd(nodes, platform, 6000, 3000, protocol="e91", seed=4))["requests"][0]
+    qkd = qkd["qkd"]
+    fidelity = qkd["measured_fidelity"]["mean"]
+    expected_s = 2 * math.sqrt(2) * (4 * fidelity - 1) / 3
+    chsh = qkd["chsh"]
+    assert chsh["method"].startswith("measured")
+    assert sum(chsh["rounds"]) > 2000  # 4/9 of the pairs
+    record_validation("A16", expected_s, chsh["s"], 3 * chsh["s_std_error"], quantity="S (3σ)",
+                      case=f"E91 app, {nodes}-node chain, F = {fidelity:.4f}")  # fmt: skip
+    assert abs(chsh["s"] - expected_s) < 3 * chsh["s_std_error"]
+    expected_q = 2 * (1 - fidelity) / 3
+    assert abs(qkd["qber"] - expected_q) < _three_sigma(expected_q, qkd["sample_bits"])
+    assert qkd["asymptotic_key_fraction"] == pytest.approx(
+        0.2284 - 2 * binary_entropy(qkd["qber"]), abs=1e-3
+    )
+    assert all(b["failure"] == "no_secret_key" or b["keys_match"] for b in qkd["blocks"])
 
 
 @pytest.mark.parametrize("nodes", [3, 5])

@@ -117,6 +117,16 @@ from qnetstack.apps.qkd import (
     verification_tag_length,
 )
 from qnetstack.apps.qkd.cascade_interactive import CascadeAlice, cascade_bob
+from qnetstack.apps.qkd.e91 import (
+    E91_ALICE_ANGLES_RAD,
+    E91_BOB_ANGLES_RAD,
+    E91_PREPARATION_QUALITY,
+    NOT_KEY,
+    chsh_from_counts,
+    e91_frame_correction,
+    e91_round_kinds,
+    e91_setting_of_angle,
+)
 from qnetstack.linklayer.primitives import RequestType
 from qnetstack.network.primitives import (
     NetworkCreateRequest,
@@ -167,6 +177,7 @@ class _Figures:
     tag_bits: int = 0
     secret_length: int = 0
     started_ps: int = 0
+    chsh_counts: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(slots=True)
@@ -295,10 +306,15 @@ class Bbm92App:
         if problem:
             end = QkdSessionEndIndication(sid, "alice", 0, 0, 0, "REJECTED", problem)
             return [Indicate(end)]
+        parameters = request.parameters
+        if request.protocol == "e91":  # the key bases overlap: q ≈ 0.228, never more
+            quality = min(parameters.preparation_quality, E91_PREPARATION_QUALITY)
+            parameters = replace(parameters, preparation_quality=quality)
         request = replace(
             request,
             block_pairs=request.block_pairs or self.config.block_pairs,
             min_block_pairs=request.min_block_pairs or self.config.min_block_pairs,
+            parameters=parameters,
         )
         self.sessions[sid] = _Session(sid, "alice", request.remote, request)
         create = NetworkCreateRequest(
@@ -308,7 +324,7 @@ class Bbm92App:
             min_fidelity=request.min_fidelity,
             max_time_ps=request.max_time_ps,
             request_type=RequestType.MEASURE,
-            measure_basis="random",
+            measure_basis="e91" if request.protocol == "e91" else "random",
             purpose_id=self.config.purpose_id,
         )
         data = {"session": request.session, "remote": request.remote, "pairs": request.pairs}
@@ -323,13 +339,11 @@ class Bbm92App:
 
     def _on_pair(self, session: _Session, ok: NetworkOkIndication, now_ps: int) -> list[Effect]:
         assert ok.outcome is not None
-        basis = _BASIS_CODE.get(ok.basis or "")
-        if basis is None:
-            raise LocalProtocolError(f"{self.name}: BBM92 pair measured in {ok.basis!r}")
         seq = ok.entanglement_id.sequence
         session.pairs += 1
+        basis, bit = _record(session.role, ok)
         if session.role == "alice":
-            session.buffer.append((seq, basis, ok.outcome))
+            session.buffer.append((seq, basis, bit))
             request = session.request
             assert request is not None
             if session.pairs == request.pairs:
@@ -338,8 +352,7 @@ class Bbm92App:
         if session.close is not None:
             session.late_pairs += 1  # after the session closed: never announced
             return []
-        flip = 1 if _CORRELATION[basis][ok.bell_index] == -1 else 0
-        session.held[seq] = (basis, ok.outcome ^ flip)
+        session.held[seq] = (basis, bit)
         return []
 
     def _progress(self, session: _Session, now_ps: int) -> list[Effect]:
@@ -404,7 +417,7 @@ class Bbm92App:
         pairs, session.buffer = session.buffer[:size], session.buffer[size:]
         block = len(session.blocks)
         figures = _Figures(pairs=len(pairs), started_ps=now_ps)
-        role = _alice_block(pairs, request.parameters, figures, self.rng)
+        role = _alice_block(pairs, request.parameters, figures, self.rng, request.protocol)
         conversation: Conversation[Bits | Failure] = Conversation(
             session.peer, session.sid, block, role, self.timeout_ps,
             self.config.max_retransmissions,
@@ -420,7 +433,11 @@ class Bbm92App:
     ) -> Effect:  # fmt: skip
         figures = session.figures[block]
         estimate = figures.estimate
-        chsh = _chsh(estimate) if estimate is not None else None
+        if figures.chsh_counts:
+            s_value, s_error, _ = chsh_from_counts(list(figures.chsh_counts))
+            chsh: tuple[float, float] | None = (s_value, s_error)
+        else:
+            chsh = _chsh(estimate) if estimate is not None else None
         report = BlockReport(
             block=block,
             pairs=figures.pairs,
@@ -440,6 +457,7 @@ class Bbm92App:
             ended_ps=now_ps,
             chsh_s=chsh[0] if chsh else None,
             chsh_s_std_error=chsh[1] if chsh else None,
+            chsh_counts=figures.chsh_counts,
         )
         result = conversation.result
         if isinstance(result, Failure) or result is None:
@@ -454,6 +472,49 @@ class Bbm92App:
                 session.sid, key_id(session.sid, block), session.role, result, report
             )
         )
+
+
+def _record(role: str, ok: NetworkOkIndication) -> tuple[int, int]:
+    """This end's (basis or setting code, bit) of a measured pair, Bob's frame-corrected.
+
+    BBM92 (basis 'Z' or 'X', code 0 or 1): Bob flips his bit where the Bell state's
+    correlation in his basis is −1. E91 (an angle): the code of the end's direction; Bob's
+    record is mapped to the Φ⁺ frame by :func:`~qnetstack.apps.qkd.e91_frame_correction`
+    (which can change his setting as well as his bit).
+    """
+    assert ok.outcome is not None
+    if isinstance(ok.basis, float):
+        angles = E91_ALICE_ANGLES_RAD if role == "alice" else E91_BOB_ANGLES_RAD
+        setting = e91_setting_of_angle(ok.basis, angles)
+        if role == "alice":
+            return setting, ok.outcome
+        return e91_frame_correction(setting, ok.outcome, ok.bell_index)
+    basis = _BASIS_CODE.get(ok.basis or "")
+    if basis is None:
+        raise LocalProtocolError(f"QKD pair measured in {ok.basis!r}: allowed Z, X, E91 angles")
+    if role == "alice":
+        return basis, ok.outcome
+    return basis, ok.outcome ^ (1 if _CORRELATION[basis][ok.bell_index] == -1 else 0)
+
+
+def _round_kinds(
+    protocol: str, alice: npt.NDArray[np.uint8], bob: npt.NDArray[np.uint8]
+) -> tuple[Bits, Bits]:
+    """Per announced pair: its key-basis label and its CHSH term (:data:`NOT_KEY` if none).
+    BBM92: equal bases are key rounds (label = the basis), no CHSH rounds; E91: Ekert's."""
+    if protocol == "e91":
+        return e91_round_kinds(alice, bob)
+    label = np.where(alice == bob, alice, NOT_KEY).astype(np.uint8)
+    return label, np.full(len(alice), NOT_KEY, dtype=np.uint8)
+
+
+def _chsh_counts(term: Bits, alice: Bits, bob: Bits) -> tuple[tuple[int, int], ...]:
+    """(rounds, disagreements) per CHSH term, from both ends' bits at the CHSH rounds."""
+    kinds = term[term != NOT_KEY]
+    return tuple(
+        (int(np.count_nonzero(kinds == t)), int(np.count_nonzero((kinds == t) & (alice != bob))))
+        for t in range(4)
+    )
 
 
 # --- the roles of one block -------------------------------------------------------------------
@@ -508,18 +569,24 @@ def _final_length(
 
 def _alice_block(
     pairs: list[tuple[int, int, int]], params: PostprocessingParameters, figures: _Figures,
-    rng: np.random.Generator,
+    rng: np.random.Generator, protocol: str = "bbm92",
 ) -> Role[Bits | Failure]:  # fmt: skip
     sequences = np.fromiter((p[0] for p in pairs), dtype=np.intp, count=len(pairs))
     bases = np.fromiter((p[1] for p in pairs), dtype=np.uint8, count=len(pairs))
     bits = np.fromiter((p[2] for p in pairs), dtype=np.uint8, count=len(pairs))
     public_seed = int(rng.integers(2**63))
-    reply = yield Announce(sequences, bases, params, public_seed)
+    reply = yield Announce(sequences, bases, params, public_seed, protocol)
     if not isinstance(reply, SiftReply) or len(reply.bases) != len(bases):
         raise PeerProtocolError(f"expected a SiftReply for {len(bases)} pairs, got {reply!r}")
     figures.unmatched = int(np.count_nonzero(reply.bases == MISSING))
-    keep = reply.bases == bases
-    sifted_bits, sifted_bases = bits[keep], bases[keep]
+    label, term = _round_kinds(protocol, bases, reply.bases)
+    keep = label != NOT_KEY
+    sifted_bits, sifted_bases = bits[keep], label[keep]
+    alice_chsh = bits[term != NOT_KEY]
+    if len(reply.chsh_bits) != len(alice_chsh):
+        raise PeerProtocolError(f"expected {len(alice_chsh)} CHSH bits from Bob")
+    if protocol == "e91":
+        figures.chsh_counts = _chsh_counts(term, alice_chsh, reply.chsh_bits)
     figures.sifted = len(sifted_bits)
     sample = np.asarray(reply.sample, dtype=np.intp)
     if len(sample) and (sample.min() < 0 or sample.max() >= len(sifted_bits)):
@@ -535,7 +602,7 @@ def _alice_block(
     in_sample[sample] = True
     key = sifted_bits[~in_sample]
     cascade = CascadeAlice(key, np.random.default_rng(public_seed))
-    message = yield SampleReply(alice_sample)
+    message = yield SampleReply(alice_sample, alice_chsh)
     while isinstance(message, ParityRequest):
         figures.cascade_rounds += 1
         message = yield ParityReply(cascade.answer(message.query))
@@ -575,14 +642,20 @@ def _bob_block(
         if held is not None:
             my_bases[i], my_bits[i] = held
     figures.unmatched = int(np.count_nonzero(my_bases == MISSING))
-    keep = my_bases == announce.bases
-    sifted_bits, sifted_bases = my_bits[keep], announce.bases[keep]
+    label, term = _round_kinds(announce.protocol, announce.bases, my_bases)
+    keep = label != NOT_KEY
+    sifted_bits, sifted_bases = my_bits[keep], label[keep]
     figures.sifted = len(sifted_bits)
     sample = sample_positions(len(sifted_bits), params.sample_fraction, rng)
     bob_sample = sifted_bits[sample]
-    message = yield SiftReply(my_bases, sample, bob_sample)
+    bob_chsh = my_bits[term != NOT_KEY]
+    message = yield SiftReply(my_bases, sample, bob_sample, bob_chsh)
     if not isinstance(message, SampleReply) or len(message.alice_sample) != len(sample):
         raise PeerProtocolError(f"expected a SampleReply of {len(sample)} bits, got {message!r}")
+    if len(message.chsh_bits) != len(bob_chsh):
+        raise PeerProtocolError(f"expected {len(bob_chsh)} CHSH bits from Alice")
+    if announce.protocol == "e91":
+        figures.chsh_counts = _chsh_counts(term, message.chsh_bits, bob_chsh)
     estimate = disclosed_estimate(sifted_bases, sample, message.alice_sample, bob_sample)
     figures.estimate = estimate
     in_sample = np.zeros(len(sifted_bits), dtype=np.bool_)

@@ -31,7 +31,7 @@ differ): the block ends at both ends without a key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -65,31 +65,40 @@ MISSING = 255
 """Bob's basis code for an announced pair he does not hold."""
 
 
+def _no_bits() -> Bits:
+    return np.zeros(0, dtype=np.uint8)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Announce:
-    """Alice's pairs of the block (by sequence number), her bases, and the block's terms."""
+    """Alice's pairs of the block (by sequence number), her bases (BBM92: 0 = Z, 1 = X) or E91
+    setting codes, and the block's terms."""
 
     sequences: Index
     bases: Bits
     parameters: PostprocessingParameters
     public_seed: int
+    protocol: str = "bbm92"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SiftReply:
-    """Bob's bases for the announced pairs (:data:`MISSING` where he has none), the sample
-    positions (indices into the sifted key) and Bob's bits there."""
+    """Bob's bases or settings for the announced pairs (:data:`MISSING` where he has none),
+    the sample positions (indices into the sifted key) and Bob's bits there; for E91 also his
+    bits at the CHSH rounds, in round order."""
 
     bases: Bits
     sample: Index
     bob_sample: Bits
+    chsh_bits: Bits = field(default_factory=_no_bits)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SampleReply:
-    """Alice's bits at the sample positions."""
+    """Alice's bits at the sample positions (and, for E91, at the CHSH rounds)."""
 
     alice_sample: Bits
+    chsh_bits: Bits = field(default_factory=_no_bits)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

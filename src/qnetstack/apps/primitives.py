@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -110,6 +110,9 @@ class QkdSessionRequest(Primitive):
         max_time_ps: Deadline of the pairs (passed to the network layer); 0: none.
         min_block_pairs: A last, shorter block with fewer pairs than this is dropped (its
             finite-key length would be 0 anyway); 0: the app's configured value.
+        protocol: ``"bbm92"`` (random Z/X bases) or ``"e91"`` (each end along one of its three
+            E91 directions; key from equal directions, CHSH measured on four of the other
+            combinations; the key length uses E91's preparation quality q ≈ 0.228).
     """
 
     session: int
@@ -120,6 +123,7 @@ class QkdSessionRequest(Primitive):
     min_fidelity: float = 0.0
     max_time_ps: int = 0
     min_block_pairs: int = 0
+    protocol: Literal["bbm92", "e91"] = "bbm92"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +148,12 @@ class BlockReport:
         started_ps: When this end started the block (Alice: sent its announcement; Bob:
             received it).
         ended_ps: When this end finished the block (committed the key, or failed).
-        chsh_s: The CHSH value inferred from the sample's Z and X correlations,
-            √2 (E_ZZ + E_XX) (:func:`~qnetstack.apps.qkd.inferred_chsh`); None without a sample
-            in both bases.
+        chsh_s: BBM92: the CHSH value inferred from the sample's Z and X correlations,
+            √2 (E_ZZ + E_XX) (:func:`~qnetstack.apps.qkd.inferred_chsh`); E91: S measured on
+            the block's CHSH rounds. None without the data.
         chsh_s_std_error: Its standard error.
+        chsh_counts: E91: ``(rounds, disagreements)`` of each CHSH term E(A₀,B₀), E(A₀,B₁),
+            E(A₁,B₀), E(A₁,B₁); empty for BBM92.
     """
 
     block: int
@@ -168,6 +174,7 @@ class BlockReport:
     ended_ps: int
     chsh_s: float | None = None
     chsh_s_std_error: float | None = None
+    chsh_counts: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Literal
 
 from qnetstack.linklayer.primitives import RequestType
-from qnetstack.quantum import Basis
+from qnetstack.quantum import MeasureBasis
 from qnetstack.service import Primitive
 
 __all__ = [
@@ -30,10 +30,13 @@ __all__ = [
 ]
 
 
-NetworkMeasureBasis = Literal["Z", "X", "Y", "random"]
-"""Basis of a MEASURE request's end measurements: one fixed basis, or ``random``: each end
+NetworkMeasureBasis = Literal["Z", "X", "Y", "random", "e91"]
+"""Basis of a MEASURE request's end measurements: one fixed basis; ``random``: each end
 draws Z or X per pair from its own network-layer generator, independently of the other end
-(BBM92)."""
+(BBM92); ``e91``: each end draws one of its three E91 analyser directions (the origin's
+:data:`~qnetstack.linklayer.primitives.E91_ORIGIN_ANGLES_RAD`, the remote's
+:data:`~qnetstack.linklayer.primitives.E91_REMOTE_ANGLES_RAD`) and the OK reports the angle as
+the basis."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,8 @@ class NetworkOkIndication(Primitive):
         purpose_id: The CREATE's purpose id.
         outcome: The outcome of this end's measurement of a MEASURE pair (the hardware's
             readout errors included), before any frame correction.
-        basis: The basis of ``outcome`` ('Z', 'X' or 'Y'); ``None`` for KEEP pairs.
+        basis: The basis of ``outcome`` ('Z', 'X', 'Y', or for ``e91`` requests the X–Z-plane
+            angle in radians); ``None`` for KEEP pairs.
     """
 
     entanglement_id: NetworkEntanglementId
@@ -127,7 +131,7 @@ class NetworkOkIndication(Primitive):
     path: tuple[str, ...]
     purpose_id: int = 0
     outcome: int | None = None
-    basis: Basis | None = None
+    basis: MeasureBasis | None = None
 
 
 class NetworkErrorCode(StrEnum):

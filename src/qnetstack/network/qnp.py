@@ -78,8 +78,10 @@ pair on the hardware (``MeasureRequest`` through the link layer) at the moment i
 delivered it, and indicates the OK with the outcome and basis (``slot=None``) when the readout
 confirms. That is the earliest moment the end knows the Pauli frame of the swaps; the frame is
 left in ``bell_index`` and applied classically by the user, exactly as for link-level MEASURE
-OKs. The end halves still wait in memory while the repeaters swap (measuring them before the
-swaps, which commutes with the swaps, is not modelled).
+OKs. ``measure_basis: e91`` draws one of the end's three E91 directions (the head's set or the
+tail's) per pair and measures along it (one more gate on the hardware). The end halves still
+wait in memory while the repeaters swap (measuring them before the swaps, which commutes with
+the swaps, is not modelled).
 
 A MEASURE circuit that ends with an error holds the ERROR until its pending readouts are
 indicated, so the user sees every OK of the request before the one terminal ERROR.
@@ -116,6 +118,8 @@ from typing import ClassVar, cast
 import numpy as np
 
 from qnetstack.linklayer.primitives import (
+    E91_ORIGIN_ANGLES_RAD,
+    E91_REMOTE_ANGLES_RAD,
     CreateRequest,
     EntanglementId,
     ErrorCode,
@@ -170,7 +174,7 @@ from qnetstack.physical.primitives import (
     TeleportConfirm,
     TeleportRequest,
 )
-from qnetstack.quantum import Basis
+from qnetstack.quantum import Basis, MeasureBasis
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -823,8 +827,12 @@ class Qnp:
         if not choice:
             return Indicate(ok)
         assert ok.slot is not None
+        basis: MeasureBasis
         if choice == "random":
-            basis: Basis = "Z" if self.rng.random() < 0.5 else "X"
+            basis = "Z" if self.rng.random() < 0.5 else "X"
+        elif choice == "e91":
+            angles = E91_ORIGIN_ANGLES_RAD if circuit.is_head else E91_REMOTE_ANGLES_RAD
+            basis = angles[int(self.rng.integers(3))]
         else:
             basis = cast(Basis, choice)  # checked against _BASES when the request came
         self._measuring[ok.slot] = (circuit.cid, ok)
@@ -982,7 +990,7 @@ def _malformed(request: NetworkCreateRequest, node: str) -> str:
     return ""
 
 
-_BASES = ("Z", "X", "Y", "random")
+_BASES = ("Z", "X", "Y", "random", "e91")
 
 
 def create_qnp(

@@ -47,7 +47,7 @@ from qnetstack.physical.primitives import (
 )
 from qnetstack.physical.purify import check_protocol
 from qnetstack.physical.qstore import PairStore
-from qnetstack.quantum import Basis, DensityMatrix, MeasureBasis
+from qnetstack.quantum import DensityMatrix, MeasureBasis
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -305,10 +305,14 @@ class MemoryDevice:
         readout errors). ``basis`` may be an X–Z-plane angle (see :data:`MeasureBasis`)."""
         return self.store.measure(pair_id, qubit_index, basis, self.rng, emitted_ps)
 
-    def _measure(self, slot: int, basis: Basis, now_ps: int) -> int:
-        """Ideal measurement of the half in ``slot``; the slot is freed."""
-        if basis not in ("Z", "X", "Y"):
-            raise LocalProtocolError(f"{self.name}: basis must be 'Z', 'X' or 'Y', got {basis!r}")
+    def _measure(self, slot: int, basis: MeasureBasis, now_ps: int) -> int:
+        """Ideal measurement of the half in ``slot``; the slot is freed. ``basis`` may be an
+        X–Z-plane angle (see :data:`MeasureBasis`)."""
+        angle = isinstance(basis, float) and math.isfinite(basis)
+        if basis not in ("Z", "X", "Y") and not angle:
+            raise LocalProtocolError(
+                f"{self.name}: basis must be 'Z', 'X', 'Y' or a finite angle, got {basis!r}"
+            )
         pair_id, qubit_index = self.held(slot)
         del self._held[slot]
         self._release_slot(slot)

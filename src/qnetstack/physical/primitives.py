@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qnetstack.quantum import Basis, DensityMatrix, MeasureBasis
+from qnetstack.quantum import DensityMatrix, MeasureBasis
 from qnetstack.service import Primitive
 
 __all__ = [
@@ -81,14 +81,15 @@ class FreeRequest(Primitive):
 
 @dataclass(frozen=True, slots=True)
 class MeasureRequest(Primitive):
-    """Measure the qubit in ``slot`` in ``basis`` ('Z', 'X' or 'Y'); the slot is freed.
+    """Measure the qubit in ``slot`` in ``basis`` ('Z', 'X', 'Y', or an X–Z-plane angle in
+    radians, see :data:`~qnetstack.quantum.MeasureBasis`); the slot is freed.
 
     The answer is a :class:`MeasureConfirm` after the hardware's readout time, with the
     hardware's readout errors applied to the reported outcome.
     """
 
     slot: int
-    basis: Basis = "Z"
+    basis: MeasureBasis = "Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ class MeasureConfirm(Primitive):
     """The outcome (0 or 1) of a :class:`MeasureRequest` as the detector reported it."""
 
     slot: int
-    basis: Basis
+    basis: MeasureBasis
     outcome: int
 
 

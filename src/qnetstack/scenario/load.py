@@ -323,19 +323,6 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
                     "nodes that are not neighbours need a network layer (network: {plugin: qnp})",
                 )
             )
-        if (
-            scenario.network is not None
-            and request.type == "measure"
-            and request.measure_basis == "e91"
-        ):
-            issues.append(
-                ScenarioIssue(
-                    f"requests[{i}].measure_basis",
-                    "through the network layer the ends measure their stored halves in Z, X "
-                    "or Y: allowed measure_basis: Z, X, Y, random (E91's rotated directions "
-                    "are measured at emission, on single links without a network section)",
-                )
-            )
         if scenario.network is not None and request.type == "measure" and request.atomic:
             issues.append(
                 ScenarioIssue(f"requests[{i}].atomic", "measured pairs are never held together")

@@ -34,6 +34,7 @@ from qnetstack.apps import (
     QkdSessionEndIndication,
 )
 from qnetstack.apps.qkd import asymptotic_key_fraction, inferred_chsh
+from qnetstack.apps.qkd.e91 import E91_PREPARATION_QUALITY, chsh_from_counts
 
 __all__ = ["QkdAppRecord", "bell_figures"]
 
@@ -127,7 +128,9 @@ class QkdAppRecord:
             "qber": qber,
             "qber_per_basis": self._qber_per_basis(blocks),
             "asymptotic_key_fraction": (
-                asymptotic_key_fraction(min(qber, 0.5)) if qber is not None else None
+                asymptotic_key_fraction(min(qber, 0.5), preparation_quality=self._quality(protocol))
+                if qber is not None
+                else None
             ),
             "leak_ec_bits": sum(b["leak_ec_bits"] for b in blocks),
             "verification_tag_bits": sum(b["verification_tag_bits"] for b in delivered),
@@ -207,9 +210,20 @@ class QkdAppRecord:
             "chsh_s": report.chsh_s,
         }
 
-    @staticmethod
-    def _chsh(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
-        """S inferred from all blocks' samples (Z–Z and X–X rounds), as in ``requests[].chsh``."""
+    def _chsh(self, blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """E91: S measured on all blocks' CHSH rounds; BBM92: S inferred from all blocks'
+        samples (Z–Z and X–X rounds), as in ``requests[].chsh``."""
+        counts = [[0, 0] for _ in range(4)]
+        for per in self.blocks.values():
+            report = per.get("alice") or per["bob"]
+            for term, (rounds, disagreements) in enumerate(report.chsh_counts):
+                counts[term][0] += rounds
+                counts[term][1] += disagreements
+        if any(n for n, _ in counts):
+            s, error, correlators = chsh_from_counts([(n, d) for n, d in counts])
+            return {"s": s, "s_std_error": error, "violation": s > 2.0,
+                    "correlators": list(correlators), "rounds": [n for n, _ in counts],
+                    "method": "measured on the CHSH rounds (E91 settings)"}  # fmt: skip
         (k_z, k_x) = (sum(b["sample_per_basis"][i] for b in blocks) for i in (0, 1))
         (e_z, e_x) = (sum(b["errors_per_basis"][i] for b in blocks) for i in (0, 1))
         if not (k_z and k_x):
@@ -227,6 +241,10 @@ class QkdAppRecord:
             name: (sum(e[index] for e in self.predicted_errors) / n if n else None)
             for index, name in enumerate(("Z", "X"))
         }
+
+    @staticmethod
+    def _quality(protocol: str) -> float:
+        return E91_PREPARATION_QUALITY if protocol == "e91" else 1.0
 
     @staticmethod
     def _qber_per_basis(blocks: list[dict[str, Any]]) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from qnetstack.apps import (
     QkdSessionRequest,
     SessionId,
 )
+from qnetstack.apps.qkd import E91_PREPARATION_QUALITY
 from qnetstack.linklayer.primitives import (
     CreateRequest,
     EntanglementId,
@@ -424,7 +425,7 @@ class Simulation:
                     max_time_ps=round(spec.max_time_s * _PS_PER_S),
                     purpose_id=spec.purpose_id,
                     request_type=create.request_type,
-                    measure_basis="random" if spec.measure_basis == "e91" else spec.measure_basis,
+                    measure_basis=spec.measure_basis,
                 )
                 self.runtime.request_at(start_ps, spec.src, e2e, LayerName.NETWORK)
             else:
@@ -438,13 +439,15 @@ class Simulation:
         record = QkdAppRecord.between(spec.src, spec.dst)
         stats.app_qkd = record
         self._app_records.setdefault(frozenset((spec.src, spec.dst)), []).append(record)
+        e91 = spec.qkd.protocol == "e91"
         session = QkdSessionRequest(
             session=stats.index,
             remote=spec.dst,
             pairs=spec.pairs,
-            parameters=qkd_parameters(spec.qkd),
+            parameters=qkd_parameters(spec.qkd, E91_PREPARATION_QUALITY if e91 else 1.0),
             min_fidelity=spec.min_fidelity,
             max_time_ps=round(spec.max_time_s * _PS_PER_S),
+            protocol=spec.qkd.protocol,
         )
         self.runtime.request_at(start_ps, spec.src, session, LayerName.APP)
 

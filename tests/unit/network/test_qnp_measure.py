@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from helpers_qnp import QnpNet
-from qnetstack.linklayer.primitives import RequestType
+from qnetstack.linklayer.primitives import (
+    E91_ORIGIN_ANGLES_RAD,
+    E91_REMOTE_ANGLES_RAD,
+    RequestType,
+)
 from qnetstack.network.primitives import NetworkErrorIndication, NetworkOkIndication
 
 CHAIN3 = ("a", "b", "c")
@@ -77,7 +81,21 @@ def test_the_error_waits_for_the_readouts_in_progress() -> None:
 
 def test_a_bad_basis_is_rejected() -> None:
     net = QnpNet(CHAIN3)
-    net.create("a", "c", 1, request_type=RequestType.MEASURE, measure_basis="e91")
+    net.create("a", "c", 1, request_type=RequestType.MEASURE, measure_basis="W")
     (error,) = net.nodes["a"].errors
     assert error.code.value == "REJECTED"
-    assert "measure_basis must be one of 'Z', 'X', 'Y', 'random'" in error.message
+    assert "measure_basis must be one of 'Z', 'X', 'Y', 'random', 'e91', got 'W'" in error.message
+
+
+def test_e91_ends_measure_along_their_own_three_directions() -> None:
+    net = QnpNet(CHAIN3)
+    net.create("a", "c", 1, number=60, request_type=RequestType.MEASURE, measure_basis="e91")
+    net.pump()
+    for _ in range(60):
+        _one_pair(net)
+        while net.measurements:
+            net.confirm_measurement()
+    head = {ok.basis for ok in net.nodes["a"].oks}
+    tail = {ok.basis for ok in net.nodes["c"].oks}
+    assert head == set(E91_ORIGIN_ANGLES_RAD)
+    assert tail == set(E91_REMOTE_ANGLES_RAD)

@@ -51,10 +51,13 @@ __all__ = [
     "E91_BOB_ANGLES_RAD",
     "E91_KEY_BASIS_OVERLAP",
     "E91_PREPARATION_QUALITY",
+    "NOT_KEY",
     "E91Result",
     "chsh_from_correlators",
+    "chsh_from_counts",
     "correlator",
     "e91_frame_correction",
+    "e91_round_kinds",
     "e91_setting_of_angle",
     "e91_settings",
     "e91_sift",
@@ -144,26 +147,54 @@ def e91_sift(
     xa = _checks.bits("alice_bits", alice_bits)
     xb = _checks.bits("bob_bits", bob_bits)
     _checks.same_length(alice_settings=sa, alice_bits=xa, bob_settings=sb, bob_bits=xb)
-    label = np.full(len(sa), 255, dtype=np.uint8)
-    for a_setting, b_setting, key_label in _KEY_PAIRS:
-        label[(sa == a_setting) & (sb == b_setting)] = key_label
-    key = label != 255
+    label, term = e91_round_kinds(sa, sb)
+    key = label != NOT_KEY
     sifted = SiftedKey(xa[key], xb[key], label[key])
-    values: list[float] = []
-    rounds: list[int] = []
-    for a_setting, b_setting in _CHSH_PAIRS:
-        mask = (sa == a_setting) & (sb == b_setting)
-        values.append(correlator(xa[mask], xb[mask]))
-        rounds.append(int(np.count_nonzero(mask)))
-    e00, e01, e10, e11 = values
-    variance = sum((1.0 - e * e) / n for e, n in zip(values, rounds, strict=True) if n > 0)
+    counts = []
+    for index in range(4):
+        mask = term == index
+        counts.append((int(np.count_nonzero(mask)), int(np.count_nonzero(xa[mask] != xb[mask]))))
+    s, error, values = chsh_from_counts(counts)
     return E91Result(
         sifted=sifted,
-        correlators=(e00, e01, e10, e11),
-        chsh=chsh_from_correlators(e00, e01, e10, e11),
-        chsh_std_error=math.sqrt(variance) if all(rounds) else float("nan"),
-        chsh_rounds=(rounds[0], rounds[1], rounds[2], rounds[3]),
+        correlators=(values[0], values[1], values[2], values[3]),
+        chsh=s,
+        chsh_std_error=error,
+        chsh_rounds=(counts[0][0], counts[1][0], counts[2][0], counts[3][0]),
     )
+
+
+NOT_KEY = 255
+"""Label of a round that is not a key round (or not a CHSH round) in :func:`e91_round_kinds`."""
+
+
+def e91_round_kinds(
+    alice_settings: npt.ArrayLike, bob_settings: npt.ArrayLike
+) -> tuple[Bits, Bits]:
+    """Per round, its key-basis label (0 = π/4, 1 = X) and its CHSH term (0..3 in the order
+    E(A₀,B₀), E(A₀,B₁), E(A₁,B₀), E(A₁,B₁)), :data:`NOT_KEY` where it is neither. Settings
+    outside 0..2 (e.g. a missing round) are neither."""
+    sa = np.asarray(alice_settings)
+    sb = np.asarray(bob_settings)
+    label = np.full(len(sa), NOT_KEY, dtype=np.uint8)
+    term = np.full(len(sa), NOT_KEY, dtype=np.uint8)
+    for a_setting, b_setting, key_label in _KEY_PAIRS:
+        label[(sa == a_setting) & (sb == b_setting)] = key_label
+    for index, (a_setting, b_setting) in enumerate(_CHSH_PAIRS):
+        term[(sa == a_setting) & (sb == b_setting)] = index
+    return label, term
+
+
+def chsh_from_counts(
+    counts: list[tuple[int, int]],
+) -> tuple[float, float, tuple[float, float, float, float]]:
+    """S, its standard error and the four correlators from ``(rounds, disagreements)`` per
+    CHSH term: E = 1 − 2·disagreements/rounds (nan without rounds), Var(S) = Σ (1 − E²)/N."""
+    values = [1.0 - 2.0 * d / n if n else float("nan") for n, d in counts]
+    variance = sum((1.0 - e * e) / n for e, (n, _) in zip(values, counts, strict=True) if n > 0)
+    e00, e01, e10, e11 = values
+    error = math.sqrt(variance) if all(n for n, _ in counts) else float("nan")
+    return chsh_from_correlators(e00, e01, e10, e11), error, (e00, e01, e10, e11)
 
 
 def e91_setting_of_angle(angle_rad: float, angles_rad: tuple[float, float, float]) -> int:

@@ -49,7 +49,7 @@ from qnetstack.physical.primitives import (
     TeleportRequest,
 )
 from qnetstack.physical.qstore import MemoryModel, PairStore
-from qnetstack.quantum import Basis, DensityMatrix, MeasureBasis
+from qnetstack.quantum import DensityMatrix, MeasureBasis
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -134,7 +134,7 @@ class NVDevice(MemoryDevice):
 
     def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
         match key:
-            case ("measured", int(slot), str(basis), int(outcome)):
+            case ("measured", int(slot), str() | float() as basis, int(outcome)):
                 return [Indicate(MeasureConfirm(slot, basis, outcome))]  # type: ignore[arg-type]
             case ("moved", int(slot_from)):
                 return self._finish_move(slot_from, now_ps)
@@ -164,14 +164,15 @@ class NVDevice(MemoryDevice):
         if slot != ELECTRON_SLOT:  # the electron is tracked by _held/_reserved, not _free
             super()._release_slot(slot)
 
-    def _start_measure(self, slot: int, basis: Basis, now_ps: int) -> list[Effect]:
-        """Readout: rotate (X/Y), map a carbon onto the electron, read with f0/f1."""
+    def _start_measure(self, slot: int, basis: MeasureBasis, now_ps: int) -> list[Effect]:
+        """Readout: rotate (X, Y, or an X–Z-plane angle: one electron gate), map a carbon onto
+        the electron, read with f0/f1."""
         if slot in self._moving or slot in self._moving.values():
             raise LocalProtocolError(f"{self.name}: slot {slot} is being moved")
         pair_id, qubit_index = self.held(slot)
         cfg = self.config
         duration_us = cfg.electron.readout_duration_us
-        if basis != "Z":
+        if _needs_rotation(basis):
             self.store.apply_noise(
                 pair_id, qubit_index, now_ps, depolarise=cfg.electron.gate_depolar_prob
             )
