@@ -1,4 +1,4 @@
-"""BBM92 quantum key distribution as an application protocol on the network layer.
+"""BBM92 (and E91) quantum key distribution as an application protocol on the network layer.
 
 Theory of operation
 -------------------
@@ -56,6 +56,13 @@ parameters.
 Randomness: Alice's and Bob's choices come from this entity's generator (the runtime's
 ``<node>/app`` stream); the public generator is seeded by a number Alice draws and announces.
 Same run seed → same keys, in any process.
+
+**E91** sessions (``protocol="e91"``) differ only in the records and the sifting: the network
+layer measures along each end's three E91 directions; Alice's record is her setting code and
+bit, Bob's is mapped to the Φ⁺ frame by :func:`~.qkd.e91_frame_correction`; the announcement
+carries setting codes; key rounds and CHSH rounds follow Ekert's table
+(:func:`~.qkd.e91.e91_round_kinds`); both ends disclose their CHSH-round bits (Bob with his
+reply, Alice with her sample) and compute S; the key length uses q ≈ 0.228.
 
 Primitives this entity does not own (other requests, other OKs) pass through unchanged, so it
 can sit above the transport layer.
@@ -729,9 +736,9 @@ def create_bbm92(name: str, config: Bbm92Config, rng: np.random.Generator) -> Bb
 PLUGIN = PluginSpec(
     name="bbm92",
     layer=LayerName.APP,
-    description="BBM92 QKD over the network layer: measured end-to-end pairs, keys block by "
-    "block through a two-party post-processing conversation on the classical channels "
-    "(sifting, sample, Cascade round trips, verification, privacy amplification).",
+    description="QKD over the network layer (BBM92, or E91 with its CHSH value): measured "
+    "end-to-end pairs, keys block by block through a two-party conversation on the classical "
+    "channels (sifting, sample, Cascade round trips, verification, privacy amplification).",
     config_model=Bbm92Config,
     factory=create_bbm92,
 )
