@@ -12,8 +12,9 @@ apps post-process block by block over the classical channels. Targets:
   figures, and the asymptotic fraction reported is 1 − 2h(Q) of the measured QBER.
 
 Near-term NV hardware (nearterm2020_coopmans2021) gives no key over these chains: its
-delivered pairs have QBERs of ≈ 19 % (Z) and 32 % (X) on 2 × 2 km, above BBM92's 11 %; the
-test checks the QBER against the pairs' states and that every block ends as no_secret_key.
+delivered pairs have error probabilities of ≈ 19 % (Z) and 32 % (X) on 2 × 2 km, above BBM92's
+11 %, and the readout adds ≈ 5 %; the test checks the measured QBER against the pairs' states
+plus the readout (and bounds the gate noise) and that every block ends as no_secret_key.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pytest
 
 from qnetstack.apps.qkd import binary_entropy, key_blocks, secret_key_length
 from qnetstack.apps.qkd.estimation import ParameterEstimate
+from qnetstack.physical.nv.presets import load_preset
 from qnetstack.runtime import PluginRegistry
 from qnetstack.scenario import parse_scenario
 from qnetstack.scenario.simulation import run_scenario
@@ -176,6 +178,17 @@ def test_e91_across_a_chain_measures_the_chsh_value_of_its_pairs(
 
 @pytest.mark.parametrize("nodes", [3, 5])
 def test_near_term_nv_chains_give_the_qber_of_their_pairs_and_no_key(nodes: int) -> None:
+    """The NV ends' readout adds to the pairs' own error probability e (from their state at the
+    first readout): each end misreads with r = 1 − (f0 + f1)/2, so outcomes disagree with
+    e + ε(1 − 2e), ε = 2r(1 − r). Reading a half out of a carbon adds an E–C gate whose
+    depolarising p flips a basis outcome with 2p/3 at most per end, and the second end reads
+    later than the first (memory decay meanwhile): both only raise the error, so the measured
+    rate must lie in [e + ε(1 − 2e), e + (ε + 4p/3)(1 − 2e) + decay] within 3σ; the decay
+    between the two readouts (one-way classical delay, ≈ 10 µs here) is negligible."""
+    preset = load_preset("nearterm2020_coopmans2021")
+    r = 1 - (preset.electron.readout_f0 + preset.electron.readout_f1) / 2
+    readout = 2 * r * (1 - r)
+    gates = 4 * preset.ec_gate.depolar_prob_per_qubit / 3
     platform = {"plugin": "nv", "preset": "nearterm2020_coopmans2021", "mode": "sampled"}
     pairs = 2000 if nodes == 3 else 1000
     data = chain_qkd(nodes, platform, pairs, 1000 if nodes == 3 else 500,
@@ -186,9 +199,11 @@ def test_near_term_nv_chains_give_the_qber_of_their_pairs_and_no_key(nodes: int)
     assert qkd["blocks"], "no block was post-processed"
     for basis in ("Z", "X"):
         counts = qkd["qber_per_basis"][basis]
-        expected = qkd["predicted_qber"][basis]
+        e = qkd["predicted_qber"][basis]
+        low, high = e + readout * (1 - 2 * e), e + (readout + gates) * (1 - 2 * e)
+        sigma3 = _three_sigma(high, counts["sample_bits"])
         assert counts["sample_bits"] > 100
-        assert abs(counts["estimate"] - expected) < _three_sigma(expected, counts["sample_bits"])
+        assert low - sigma3 < counts["estimate"] < high + sigma3, (basis, e, counts)
     assert qkd["predicted_qber"]["Z"] > 0.11
     assert all(b["failure"] == "no_secret_key" for b in qkd["blocks"])
     assert (qkd["final_key_length"], qkd["key_store"]["delivered_blocks"]) == (0, 0)
