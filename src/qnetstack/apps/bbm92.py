@@ -207,7 +207,8 @@ class _Session:
     error: str = ""
     message: str = ""
     close: Conversation[int | Failure] | None = None
-    announced_blocks: int = -1  # Bob: from Alice's Close
+    announced_blocks: int = -1  # Bob: from Alice's Close (blocks whose announcement Bob never
+    # received are Alice's failures alone: Bob ends once his own blocks are over)
     ended: bool = False
 
 
@@ -398,7 +399,6 @@ class Bbm92App:
         if (
             not session.ended and session.close is not None and session.close.done
             and everything_done
-            and (session.role == "alice" or len(session.blocks) >= session.announced_blocks)
         ):  # fmt: skip
             session.ended = True
             error, message = session.error, session.message

@@ -146,3 +146,22 @@ def test_primitives_it_does_not_own_pass_through(rng: np.random.Generator) -> No
     assert app.from_above(other, 0) == [SendDown(other)]
     keep = NetworkOkIndication(NetworkEntanglementId("b", 3, 0), "b", 4, 0, 0.9, 0, ("b", "a"))
     assert app.from_below(keep, 0) == [Indicate(keep)]
+
+
+def test_bob_ends_the_session_even_if_an_announcement_never_reached_him(
+    rng: np.random.Generator,
+) -> None:
+    """Alice's Close counts two blocks; Bob saw none (their announcements were lost and Alice's
+    conversations gave up): he acknowledges and ends with what he has."""
+    from qnetstack.apps.messages import Close, CloseAck, QkdMessage
+    from qnetstack.apps.primitives import SessionId
+    from qnetstack.service import SendPeer
+
+    bob = Bbm92App("b", Bbm92Config(), rng)
+    close = QkdMessage(SessionId("a", 0), -1, 0, Close(2))
+    effects = bob.from_peer("a", close, 0)
+    (ack,) = [e.pdu for e in effects if isinstance(e, SendPeer)]
+    assert isinstance(ack.body, CloseAck)
+    ends = [e.primitive for e in effects if isinstance(e, Indicate)]
+    assert isinstance(ends[0], QkdSessionEndIndication)
+    assert (ends[0].role, ends[0].blocks) == ("bob", 0)
