@@ -109,6 +109,8 @@ from qnetstack.apps.primitives import (
     SessionId,
 )
 from qnetstack.apps.qkd import (
+    BASIS_X,
+    BASIS_Z,
     MIN_CASCADE_QBER,
     FailureReason,
     ParameterEstimate,
@@ -140,6 +142,7 @@ from qnetstack.network.primitives import (
     NetworkErrorIndication,
     NetworkOkIndication,
 )
+from qnetstack.quantum import BELL_CORRELATION
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -158,9 +161,7 @@ __all__ = ["PLUGIN", "Bbm92App", "create_bbm92", "key_id"]
 
 Bits = npt.NDArray[np.uint8]
 _PS_PER_S = 1e12
-_BASIS_CODE = {"Z": 0, "X": 1}
-# ⟨σ_b ⊗ σ_b⟩ of each Bell state (BellIndex order Φ+, Ψ+, Φ−, Ψ−) for b = Z (row 0), X (row 1).
-_CORRELATION = ((1, -1, 1, -1), (1, 1, -1, -1))
+_BASIS_CODE = {"Z": BASIS_Z, "X": BASIS_X}
 CLOSE_BLOCK = -1
 """Block index of the session's closing exchange."""
 
@@ -202,13 +203,10 @@ class _Session:
     unreported: set[int] = field(default_factory=set)  # blocks whose end is not indicated yet
     pairs: int = 0
     keys: int = 0
-    late_pairs: int = 0
     network_done: bool = False
     error: str = ""
     message: str = ""
     close: Conversation[int | Failure] | None = None
-    announced_blocks: int = -1  # Bob: from Alice's Close (blocks whose announcement Bob never
-    # received are Alice's failures alone: Bob ends once his own blocks are over)
     ended: bool = False
 
 
@@ -270,7 +268,6 @@ class Bbm92App:
         if pdu.block == CLOSE_BLOCK:
             conversation = session.close
             if conversation is None and session.role == "bob" and isinstance(pdu.body, Close):
-                session.announced_blocks = pdu.body.blocks
                 close = Conversation(src, session.sid, CLOSE_BLOCK, _bob_close(),
                                      self.timeout_ps, self.config.max_retransmissions)  # fmt: skip
                 session.close = close
@@ -358,8 +355,7 @@ class Bbm92App:
                 session.network_done = True
             return self._progress(session, now_ps)
         if session.close is not None:
-            session.late_pairs += 1  # after the session closed: never announced
-            return []
+            return []  # after the session closed: never announced
         session.held[seq] = (basis, bit)
         return []
 
@@ -374,8 +370,7 @@ class Bbm92App:
             if session.network_done and session.buffer:
                 if len(session.buffer) >= request.min_block_pairs:
                     effects += self._start_block(session, len(session.buffer), now_ps)
-                else:
-                    session.late_pairs += len(session.buffer)
+                else:  # too short for a key: dropped
                     session.buffer.clear()
         for block in sorted(session.unreported):
             conversation = session.blocks[block]
@@ -496,12 +491,13 @@ def _record(role: str, ok: NetworkOkIndication) -> tuple[int, int]:
         if role == "alice":
             return setting, ok.outcome
         return e91_frame_correction(setting, ok.outcome, ok.bell_index)
-    basis = _BASIS_CODE.get(ok.basis or "")
-    if basis is None:
+    name = ok.basis if ok.basis in _BASIS_CODE else None
+    if not isinstance(name, str):
         raise LocalProtocolError(f"QKD pair measured in {ok.basis!r}: allowed Z, X, E91 angles")
     if role == "alice":
-        return basis, ok.outcome
-    return basis, ok.outcome ^ (1 if _CORRELATION[basis][ok.bell_index] == -1 else 0)
+        return _BASIS_CODE[name], ok.outcome
+    flip = BELL_CORRELATION[name][ok.bell_index] == -1
+    return _BASIS_CODE[name], ok.outcome ^ int(flip)
 
 
 def _round_kinds(

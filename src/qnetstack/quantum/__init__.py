@@ -14,6 +14,7 @@ Bell states are labelled by :class:`BellIndex` = (z << 1) | x, so Pauli-frame bo
 from __future__ import annotations
 
 from qnetstack.quantum.bell import (
+    BELL_CORRELATION,
     BellIndex,
     PauliLabel,
     bell_dm,
@@ -48,6 +49,7 @@ from qnetstack.quantum.purification import bbpssw, bbpssw_dm, dejmps, dejmps_dm
 from qnetstack.quantum.swap import swap, swap_frame
 
 __all__ = [
+    "BELL_CORRELATION",
     "Basis",
     "BellDiagonal",
     "BellIndex",

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "BELL_CORRELATION",
     "BELL_DMS",
     "BELL_KETS",
     "BellIndex",
@@ -54,6 +55,17 @@ class BellIndex(IntEnum):
     """(|00⟩ − |11⟩)/√2 = (I ⊗ Z)|Φ⁺⟩."""
     PSI_MINUS = 3
     """(|01⟩ − |10⟩)/√2 = (I ⊗ XZ)|Φ⁺⟩."""
+
+
+BELL_CORRELATION: dict[str, tuple[int, int, int, int]] = {
+    "Z": (1, -1, 1, -1),
+    "X": (1, 1, -1, -1),
+    "Y": (-1, 1, 1, -1),
+}
+"""⟨σ_b ⊗ σ_b⟩ of each Bell state (:class:`BellIndex` order Φ⁺, Ψ⁺, Φ⁻, Ψ⁻) for b = Z, X, Y:
++1 means both ends see equal outcomes, −1 opposite ones. Measured pairs are frame-corrected
+with it (flip one end's bit where it is −1); σ_b ⊗ σ_b is diagonal in the Bell basis, so a
+state's correlation is Σ_i λ_i c_b(i) over its Bell populations λ_i, c_b the row of b."""
 
 
 # Pauli label ↔ XOR mask on a Bell label. The mask of a Pauli is the Bell label it produces from

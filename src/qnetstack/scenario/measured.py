@@ -11,7 +11,7 @@ outcome.
 **Pauli-frame correction.** The link may herald any of the four Bell states (the depolarising
 platform heralds Ψ⁺ or Ψ⁻, the NV platform Ψ±, …) and announces which. The post-processing
 library assumes Φ⁺, whose Z and X outcomes are equal. In basis b the announced state β has
-correlation ⟨σ_b ⊗ σ_b⟩ = ±1 (the table ``_CORRELATION`` of :mod:`.simulation`); where it is −1
+correlation ⟨σ_b ⊗ σ_b⟩ = ±1 (:data:`qnetstack.quantum.BELL_CORRELATION`); where it is −1
 Bob flips his bit. This is the classical form of applying the Pauli correction that maps β to
 Φ⁺ on Bob's qubit before measuring, so every statement below is about the frame-corrected pair.
 
@@ -58,7 +58,14 @@ from qnetstack.apps.qkd import (
 )
 from qnetstack.scenario.schema import QkdSpec
 
-__all__ = ["MeasuredRecords", "chsh_json", "qkd_json", "qkd_parameters", "result_json"]
+__all__ = [
+    "MeasuredRecords",
+    "chsh_json",
+    "key_digest",
+    "qkd_json",
+    "qkd_parameters",
+    "result_json",
+]
 
 _BASIS_CODE = {"Z": BASIS_Z, "X": BASIS_X}
 _DIGEST_HEX = 16
@@ -217,8 +224,8 @@ def result_json(
         "final_key_length": result.final_key_length,
         "key_rate_bps": rate,
         "keys_match": bool(result.success and np.array_equal(result.key_alice, result.key_bob)),
-        "key_digest_alice": _digest(result.key_alice) if result.success else None,
-        "key_digest_bob": _digest(result.key_bob) if result.success else None,
+        "key_digest_alice": key_digest(result.key_alice) if result.success else None,
+        "key_digest_bob": key_digest(result.key_bob) if result.success else None,
     }
 
 
@@ -226,7 +233,7 @@ def _finite(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
-def _digest(key: np.ndarray[Any, np.dtype[np.uint8]]) -> str:
+def key_digest(key: np.ndarray[Any, np.dtype[np.uint8]]) -> str:
     """First 16 hex digits of the SHA-256 of the packed key bits (and its length)."""
     payload = len(key).to_bytes(8, "big") + np.packbits(key).tobytes()
     return hashlib.sha256(payload).hexdigest()[:_DIGEST_HEX]

@@ -23,8 +23,6 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from qnetstack.analysis.stats import mean_ci95, percentiles
 from qnetstack.apps import (
     BlockReport,
@@ -35,6 +33,8 @@ from qnetstack.apps import (
 )
 from qnetstack.apps.qkd import asymptotic_key_fraction, inferred_chsh
 from qnetstack.apps.qkd.e91 import E91_PREPARATION_QUALITY, chsh_from_counts
+from qnetstack.quantum import BELL_CORRELATION
+from qnetstack.scenario.measured import key_digest
 
 __all__ = ["QkdAppRecord", "bell_figures"]
 
@@ -75,7 +75,7 @@ class QkdAppRecord:
         node = self.node_of(indication.role)
         block = indication.report.block
         self.blocks.setdefault(block, {})[indication.role] = indication.report
-        self.digests.setdefault(indication.role, {})[block] = _digest(indication.bits)
+        self.digests.setdefault(indication.role, {})[block] = key_digest(indication.bits)
         self.committed_ps.setdefault(block, {})[indication.role] = now_ps
         self.store.add_block(node, indication.key_id, indication.bits)
 
@@ -260,10 +260,6 @@ class QkdAppRecord:
         return out
 
 
-# ⟨σ_b ⊗ σ_b⟩ of each Bell state (BellIndex order Φ+, Ψ+, Φ−, Ψ−) for Z and X.
-_CORRELATION = ((1, -1, 1, -1), (1, 1, -1, -1))
-
-
 def bell_figures(state: Any) -> tuple[float, float, float]:
     """``(F, e_Z, e_X)`` of a two-qubit state: its fidelity to the nearest Bell state β and the
     probability that Z (X) outcomes contradict β's correlation.
@@ -276,11 +272,7 @@ def bell_figures(state: Any) -> tuple[float, float, float]:
     populations = [float(getter(i)) for i in range(4)]
     frame = max(range(4), key=populations.__getitem__)
     errors = [
-        sum(p for i, p in enumerate(populations) if corr[i] != corr[frame]) for corr in _CORRELATION
+        sum(p for i, p in enumerate(populations) if corr[i] != corr[frame])
+        for corr in (BELL_CORRELATION["Z"], BELL_CORRELATION["X"])
     ]
     return populations[frame], errors[0], errors[1]
-
-
-def _digest(bits: np.ndarray[Any, np.dtype[np.uint8]]) -> str:
-    payload = len(bits).to_bytes(8, "big") + np.packbits(bits).tobytes()
-    return hashlib.sha256(payload).hexdigest()[:_DIGEST_HEX]

@@ -62,7 +62,7 @@ from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import PairState, PairStore
 from qnetstack.physical.station import AttemptStation, Station
-from qnetstack.quantum import MeasureBasis
+from qnetstack.quantum import BELL_CORRELATION, MeasureBasis
 from qnetstack.runtime import PluginRegistry, Runtime, fibre_delay_ps
 from qnetstack.scenario.e91 import E91Records, e91_chsh_json, e91_qkd_json
 from qnetstack.scenario.ghz import GHZ_REQUEST_BASE, GhzRequest
@@ -84,15 +84,6 @@ from qnetstack.transport.states import payload_ket
 __all__ = ["RequestStats", "Simulation", "run_scenario"]
 
 _PS_PER_S = 1_000_000_000_000
-
-
-# Correlation ⟨σ⊗σ⟩ of each Bell state (BellIndex order Φ+, Ψ+, Φ−, Ψ−) per basis:
-# +1 means equal outcomes, −1 opposite. Used to count errors of measured pairs.
-_CORRELATION = {
-    "Z": (1, -1, 1, -1),
-    "X": (1, 1, -1, -1),
-    "Y": (-1, 1, 1, -1),
-}
 
 
 @dataclass(slots=True)
@@ -694,10 +685,10 @@ class Simulation:
         if stats.records is not None and ok.basis in ("Z", "X") and other.basis in ("Z", "X"):
             mine, theirs = (ok.basis, ok.outcome), (other.basis, other.outcome)
             alice, bob = (mine, theirs) if other.node == stats.dst else (theirs, mine)
-            stats.records.add(alice, bob, _CORRELATION[ok.basis][ok.bell_index])
+            stats.records.add(alice, bob, BELL_CORRELATION[ok.basis][ok.bell_index])
         if ok.basis != other.basis:
             return
-        expected_equal = _CORRELATION[ok.basis][ok.bell_index] == 1
+        expected_equal = BELL_CORRELATION[ok.basis][ok.bell_index] == 1
         error = (ok.outcome == other.outcome) != expected_equal
         counts = stats.sifted.setdefault(ok.basis, [0, 0])
         counts[0] += 1

@@ -23,6 +23,7 @@ from qnetstack.network.primitives import (
     NetworkErrorIndication,
     NetworkOkIndication,
 )
+from qnetstack.quantum import BELL_CORRELATION
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -33,9 +34,6 @@ from qnetstack.service import (
     SendDown,
     SendPeer,
 )
-
-# Z outcomes of the Bell states Φ+, Ψ+, Φ−, Ψ− (BellIndex order): equal (+1) or opposite (−1).
-_Z_CORRELATION = (1, -1, 1, -1)
 
 
 class CoinConfig(BaseModel):
@@ -111,7 +109,7 @@ class SharedCoin:
                 session = self.sessions.get(sid)
                 if session is None:  # Bob learns of the session from its first pair
                     session = self.sessions[sid] = _Session(sid, primitive.remote)
-                flip = 1 if _Z_CORRELATION[primitive.bell_index] == -1 else 0
+                flip = 1 if BELL_CORRELATION["Z"][primitive.bell_index] == -1 else 0  # Ψ±
                 mine = ent.origin == self.name
                 session.bits[ent.sequence] = primitive.outcome ^ (0 if mine else flip)
                 if mine and len(session.bits) == session.pairs:
