@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from qnetstack.apps import AppHost
 from qnetstack.cli import app
 from qnetstack.runtime import PluginRegistry
 from qnetstack.scenario import Simulation, parse_scenario
+from qnetstack.service import LayerName
 
 REGISTRY = PluginRegistry.from_entry_points()
 
@@ -160,3 +162,24 @@ def test_the_summary_shows_the_blocks_of_app_run_qkd(write_scenario: Any) -> Non
     assert result.exit_code == 0, result.output
     assert "QKD" in result.output
     assert "1/1 blocks, keys match" in result.output
+
+
+
+def test_qkd_and_teleportation_share_the_app_layer_of_every_node() -> None:
+    """A QKD session and a teleport session in one run: every node's app host holds both apps
+    (the scenario's first); each request is served by its own."""
+    both = scenario(
+        requests=[
+            BASE["requests"][0],
+            {"src": "n2", "dst": "n0", "pairs": 20, "teleport": {"state": "+"}},
+        ]
+    )
+    sim = Simulation(parse_scenario(both, REGISTRY), REGISTRY)
+    host = sim.runtime.node("n1").entity(LayerName.APP)
+    assert isinstance(host, AppHost)
+    assert host.names == ("bbm92", "teleport-client")
+    qkd, teleport = sim.run()["requests"]
+    assert qkd["qkd"]["success"] and qkd["qkd"]["keys_match"]
+    assert teleport["teleport"]["delivered"] == 20
+    assert teleport["teleport"]["in_order"]
+    assert 0.9 < teleport["fidelity"]["mean"] <= 1.0

@@ -3,6 +3,8 @@
 * :mod:`.primitives` — what a user asks of an app and what it hands back (sessions, keys);
 * :mod:`.messages` — the PDUs two apps exchange (the QKD post-processing conversation);
 * :mod:`.bbm92` — BBM92 QKD over the network layer, key block by key block;
+* :mod:`.teleport_client` — sessions of qubits sent by teleportation (over the transport layer);
+* :mod:`.host` — several apps on one node (the app layer as a small stack of apps);
 * :mod:`.keystore` — the ETSI GS QKD 014 shaped key store fed by the key blocks;
 * :mod:`.qkd` — the post-processing library (sifting, estimation, Cascade, PA, finite key);
 * :mod:`.ghz` — GHZ fusion.
@@ -11,7 +13,8 @@
 from __future__ import annotations
 
 from qnetstack.apps.bbm92 import Bbm92App, key_id
-from qnetstack.apps.config import Bbm92Config
+from qnetstack.apps.config import Bbm92Config, TeleportClientConfig
+from qnetstack.apps.host import AppHost
 from qnetstack.apps.keystore import Key, KeyStore, KeyStoreError, KeyStoreStatus
 from qnetstack.apps.primitives import (
     AppResultIndication,
@@ -22,9 +25,15 @@ from qnetstack.apps.primitives import (
     QkdSessionEndIndication,
     QkdSessionRequest,
     SessionId,
+    TeleportedQubitIndication,
+    TeleportQubitFailedIndication,
+    TeleportQubitSentIndication,
+    TeleportSessionRequest,
 )
+from qnetstack.apps.teleport_client import TeleportClientApp
 
 __all__ = [
+    "AppHost",
     "AppResultIndication",
     "AppSessionRequest",
     "Bbm92App",
@@ -39,5 +48,11 @@ __all__ = [
     "QkdSessionEndIndication",
     "QkdSessionRequest",
     "SessionId",
+    "TeleportClientApp",
+    "TeleportClientConfig",
+    "TeleportQubitFailedIndication",
+    "TeleportQubitSentIndication",
+    "TeleportSessionRequest",
+    "TeleportedQubitIndication",
     "key_id",
 ]

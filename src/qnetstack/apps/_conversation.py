@@ -35,7 +35,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from qnetstack.apps.messages import Abort, Body, QkdMessage
+from qnetstack.apps.messages import Abort, AppMessage, Body
 from qnetstack.apps.primitives import SessionId
 from qnetstack.service import CancelTimer, Effect, SendPeer, StartTimer
 
@@ -88,7 +88,7 @@ class Conversation(Generic[R]):
         self.floor_ps = timeout_ps
         self.max_retransmissions = max_retransmissions
         self.rtt_ps = 0
-        self.last: QkdMessage | None = None
+        self.last: AppMessage | None = None
         self._sent_ps = 0
         self._retried = 0
         self.final_sent = False
@@ -109,12 +109,12 @@ class Conversation(Generic[R]):
         """The initiator sends its first message (step 0)."""
         return self._emit(next(self._role), 0, now_ps)
 
-    def respond(self, first: QkdMessage, now_ps: int) -> list[Effect]:
+    def respond(self, first: AppMessage, now_ps: int) -> list[Effect]:
         """The responder answers the initiator's first message (its role was just created
         from it and yields its first reply on ``next``)."""
         return self._emit(next(self._role), first.step + 1, now_ps)
 
-    def receive(self, message: QkdMessage, now_ps: int) -> list[Effect]:
+    def receive(self, message: AppMessage, now_ps: int) -> list[Effect]:
         """A message of this conversation arrived."""
         last = self.last
         expected = 0 if last is None else last.step + 1
@@ -160,7 +160,7 @@ class Conversation(Generic[R]):
     def _emit(self, out: Body | Last, step: int, now_ps: int) -> list[Effect]:
         final = isinstance(out, Last)
         body = out.body if isinstance(out, Last) else out
-        message = QkdMessage(self.session, self.block, step, body)
+        message = AppMessage(self.session, self.block, step, body)
         self.last = message
         self._sent_ps = now_ps
         self._retried = 0
@@ -178,7 +178,7 @@ class Conversation(Generic[R]):
         effects.append(StartTimer(self.timer_key, self.timeout_ps))
         return effects
 
-    def _resend(self, message: QkdMessage) -> list[Effect]:
+    def _resend(self, message: AppMessage) -> list[Effect]:
         self.messages += 1
         self.retransmissions += 1
         return [SendPeer(self.peer, message)]
@@ -194,6 +194,6 @@ class Conversation(Generic[R]):
         if notify:
             step = 0 if self.last is None else self.last.step + 1
             self.messages += 1
-            abort = QkdMessage(self.session, self.block, step, Abort(reason, message))
+            abort = AppMessage(self.session, self.block, step, Abort(reason, message))
             effects.append(SendPeer(self.peer, abort))
         return effects

@@ -86,6 +86,7 @@ from qnetstack.apps.messages import (
     MISSING,
     Abort,
     Announce,
+    AppMessage,
     Close,
     CloseAck,
     EcDone,
@@ -93,7 +94,6 @@ from qnetstack.apps.messages import (
     KeyConfirm,
     ParityReply,
     ParityRequest,
-    QkdMessage,
     SampleReply,
     SiftReply,
     Verify,
@@ -259,7 +259,7 @@ class Bbm92App:
         return [Indicate(primitive)]
 
     def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
-        if not isinstance(pdu, QkdMessage):
+        if not isinstance(pdu, AppMessage):
             raise PeerProtocolError(f"{self.name}: unexpected {pdu!r} from {src}")
         session = self._session_for(pdu.session, src)
         if session is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Bbm92Config"]
+__all__ = ["Bbm92Config", "TeleportClientConfig"]
 
 
 class Bbm92Config(BaseModel):
@@ -53,4 +53,29 @@ class Bbm92Config(BaseModel):
         le=1000,
         description="Retransmissions of one message before the block (or the session's "
         "closing) fails with reason 'timeout' (0–1000).",
+    )
+
+
+class TeleportClientConfig(BaseModel):
+    """Parameters of the ``teleport-client`` application (its classical protocol).
+
+    What to send (how many qubits, which state, the fidelity and deadline) is the request's.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    retransmit_timeout_s: float = Field(
+        0.01,
+        ge=1e-9,
+        le=3600.0,
+        description="Floor of the retransmission timeout of the session's offer and closing "
+        "messages, s (1e-9–3600); the timeout used is the larger of this and twice the "
+        "longest round trip measured so far.",
+    )
+    max_retransmissions: int = Field(
+        10,
+        ge=0,
+        le=1000,
+        description="Retransmissions of one message before the offer (no qubit is sent: "
+        "error NO_ANSWER) or the closing (error CLOSE_FAILED) gives up (0–1000).",
     )

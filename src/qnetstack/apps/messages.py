@@ -1,6 +1,8 @@
-"""Peer PDUs of the application layer: the QKD post-processing conversation.
+"""Peer PDUs of the application layer: the apps' two-party conversations.
 
-Every message of a key block is a :class:`QkdMessage`: the session, the block, a *step*
+Every message of an app conversation is an :class:`AppMessage` (:mod:`._conversation` makes
+it reliable). The QKD apps' conversations are per key block; every message of a key block is
+one: the session, the block, a *step*
 number and a body. The two ends alternate strictly — Alice sends the even steps, Bob the odd
 ones — so each message both answers the previous one and asks for the next
 (:mod:`._conversation` retransmits the last message until the answer comes, and answers a
@@ -27,6 +29,11 @@ number of blocks she announced, Bob's :class:`CloseAck`.
 
 Any step may instead carry :class:`Abort` (QBER above tolerance, no secret key, hashes
 differ): the block ends at both ends without a key.
+
+The teleportation client (:mod:`.teleport_client`) opens a session with :class:`QubitsOffer`
+(block 0; answered by :class:`QubitsAccept` before any qubit is sent, so the receiver knows
+the qubits of the session) and closes it with :class:`QubitsDone` (block 1; answered by
+:class:`QubitsDoneAck`).
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from qnetstack.service import PeerMessage
 __all__ = [
     "Abort",
     "Announce",
+    "AppMessage",
     "Body",
     "Close",
     "CloseAck",
@@ -52,7 +60,10 @@ __all__ = [
     "KeyConfirm",
     "ParityReply",
     "ParityRequest",
-    "QkdMessage",
+    "QubitsAccept",
+    "QubitsDone",
+    "QubitsDoneAck",
+    "QubitsOffer",
     "SampleReply",
     "SiftReply",
     "Verify",
@@ -162,16 +173,45 @@ class Abort:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class QubitsOffer:
+    """The sender's session: ``qubits`` qubits with payload ids ``first_payload`` onwards."""
+
+    qubits: int
+    first_payload: int
+
+
+@dataclass(frozen=True, slots=True)
+class QubitsAccept:
+    """The receiver knows the session; the sender may send its qubits."""
+
+
+@dataclass(frozen=True, slots=True)
+class QubitsDone:
+    """Every qubit of the session is sent or failed; ``failed`` lists the failed indices."""
+
+    sent: int
+    failed: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QubitsDoneAck:
+    """The receiver's count of the session's qubits it has delivered."""
+
+    delivered: int
+
+
 Body = (
     Announce | SiftReply | SampleReply | ParityRequest | ParityReply | EcDone | Verify
-    | KeyConfirm | KeyAck | Close | CloseAck | Abort
+    | KeyConfirm | KeyAck | Close | CloseAck | Abort | QubitsOffer | QubitsAccept
+    | QubitsDone | QubitsDoneAck
 )  # fmt: skip
-"""Every body a :class:`QkdMessage` can carry."""
+"""Every body a :class:`AppMessage` can carry."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class QkdMessage(PeerMessage):
-    """One message of a key block's conversation.
+class AppMessage(PeerMessage):
+    """One message of an app conversation (for QKD: of a key block's).
 
     Attributes:
         session: The session.

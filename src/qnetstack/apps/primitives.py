@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from qnetstack.apps.qkd import PostprocessingParameters
 from qnetstack.service import Primitive
+from qnetstack.transport.states import PayloadState
 
 __all__ = [
     "AppResultIndication",
@@ -40,6 +41,10 @@ __all__ = [
     "QkdSessionEndIndication",
     "QkdSessionRequest",
     "SessionId",
+    "TeleportQubitFailedIndication",
+    "TeleportQubitSentIndication",
+    "TeleportSessionRequest",
+    "TeleportedQubitIndication",
 ]
 
 Bits = npt.NDArray[np.uint8]
@@ -240,3 +245,80 @@ class QkdSessionEndIndication(Primitive):
     keys: int
     error: str = ""
     message: str = ""
+
+
+# --- the teleportation client (``teleport-client``) -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TeleportSessionRequest(Primitive):
+    """Send ``qubits`` copies of ``state`` to the app at ``remote`` by teleportation (this end
+    is the sender).
+
+    Attributes:
+        session: The session number, unique at this node.
+        remote: The receiving node (any node the network layer can reach).
+        qubits: Qubits to send (≥ 1).
+        state: Each qubit's state: a named state ('0', '1', '+', '-', '+i', '-i'), Bloch angles
+            ``(theta, phi)`` in radians, or a 2×2 density matrix as nested tuples.
+        min_fidelity: Lowest acceptable fidelity of each delivered qubit (the transport layer
+            turns it into a pair fidelity); 0: none.
+        max_time_ps: Deadline of each qubit from the moment it is handed to the transport
+            layer; 0: none.
+    """
+
+    session: int
+    remote: str
+    qubits: int
+    state: PayloadState = "+"
+    min_fidelity: float = 0.0
+    max_time_ps: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TeleportedQubitIndication(Primitive):
+    """At the receiver: qubit ``index`` of the session is in memory.
+
+    The qubit sits in ``slot`` up to the Pauli ``correction`` (XOR mask: 0 = I, 1 = X, 2 = Z,
+    3 = Y), tracked in software: applying it gives the sent state up to the noise. Free the
+    memory with :class:`~qnetstack.transport.primitives.ReleaseQubitRequest` (through the app).
+
+    Attributes:
+        session: The session.
+        index: The qubit's index in the session (0-based, in the sender's order).
+        slot: The memory slot holding it.
+        correction: Its Pauli frame.
+        goodness: The network layer's fidelity estimate of the pair that carried it.
+    """
+
+    session: SessionId
+    index: int
+    slot: int
+    correction: int
+    goodness: float
+
+
+@dataclass(frozen=True, slots=True)
+class TeleportQubitSentIndication(Primitive):
+    """At the sender: qubit ``index`` was teleported and its correction is on its way."""
+
+    session: SessionId
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class TeleportQubitFailedIndication(Primitive):
+    """At the sender: qubit ``index`` could not be sent (it will never reach the receiver).
+
+    Attributes:
+        session: The session.
+        index: The qubit's index.
+        code: The transport layer's error code (``NO_ROUTE``, ``UNSUPPORTED``, ``TIMEOUT``,
+            ``EXPIRED``, ``REJECTED``), or ``REJECTED`` for a malformed session.
+        message: One human-readable line.
+    """
+
+    session: SessionId
+    index: int
+    code: str
+    message: str

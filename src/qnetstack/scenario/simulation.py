@@ -12,11 +12,16 @@ announced Bell state, and releases both halves. This observer role is the only c
 ground-truth quantum states; no protocol does.
 
 With a transport layer (a ``teleport`` request, or a ``transport:`` section) every node gets
-the transport entity above its network layer and a :class:`~qnetstack.transport.QubitSocket`. A
-teleport request sends ``pairs`` qubits at ``start_s`` through the source's socket; the runner
-measures each delivered qubit's fidelity to the state sent from the ground truth (the
-receiver's half after the teleportation, aged to the delivery, with the Pauli correction the
-indication carries) and frees it; errors are counted where the sender reports them.
+the transport entity above its network layer. A teleport request is a session of the
+``teleport-client`` app (:mod:`qnetstack.apps.teleport_client`) at ``start_s``: ``pairs``
+qubits offered to the destination's app, then teleported; the runner measures each qubit the
+receiver's app indicates against the state sent, from the ground truth (the receiver's half
+after the teleportation, aged to the delivery, with the Pauli correction the indication
+carries) and frees it; errors are counted where the sender's app reports them.
+
+Apps: every node with a network layer gets one app host (:mod:`qnetstack.apps.host`) holding
+the apps the scenario needs — its ``app:`` plugin, ``bbm92`` for routed QKD requests,
+``teleport-client`` for teleport requests.
 """
 
 from __future__ import annotations
@@ -40,7 +45,13 @@ from qnetstack.apps import (
     QkdSessionEndIndication,
     QkdSessionRequest,
     SessionId,
+    TeleportClientConfig,
+    TeleportedQubitIndication,
+    TeleportQubitFailedIndication,
+    TeleportQubitSentIndication,
+    TeleportSessionRequest,
 )
+from qnetstack.apps.host import AppHost
 from qnetstack.apps.qkd import E91_PREPARATION_QUALITY
 from qnetstack.linklayer.primitives import (
     CreateRequest,
@@ -71,14 +82,8 @@ from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json, qk
 from qnetstack.scenario.qkd_app import QkdAppRecord, bell_figures
 from qnetstack.scenario.routing import make_router
 from qnetstack.scenario.schema import RoutingSpec
-from qnetstack.service import LayerName, Primitive
-from qnetstack.transport import (
-    QubitDeliveredIndication,
-    QubitSentConfirm,
-    QubitSocket,
-    TeleportConfig,
-    TransportErrorIndication,
-)
+from qnetstack.service import Layer, LayerName, Primitive
+from qnetstack.transport import ReleaseQubitRequest, TeleportConfig
 from qnetstack.transport.states import payload_ket
 
 __all__ = ["RequestStats", "Simulation", "run_scenario"]
@@ -224,8 +229,6 @@ class Simulation:
         if scenario.network is not None:
             network_spec = registry.get(LayerName.NETWORK, scenario.network.plugin)
             self._build_network(network_spec.factory, loaded.plugin_configs["network"])
-        self.sockets: dict[str, QubitSocket] = {}
-        """The qubit socket of every node (only with a transport layer)."""
         if self._wants_transport():
             self._build_transport(registry)
         self._app_records: dict[frozenset[str], list[QkdAppRecord]] = {}
@@ -312,27 +315,43 @@ class Simulation:
         return wanted and scenario.network is not None
 
     def _build_transport(self, registry: PluginRegistry) -> None:
-        """The transport layer above the network layer of every node, and its sockets."""
+        """The transport layer above the network layer of every node (teleport requests are
+        sessions of the teleportation client above it)."""
         self._add_layer(registry, LayerName.TRANSPORT, "teleport", TeleportConfig())
-        for node in self.loaded.scenario.nodes:
-            socket = QubitSocket(self.runtime, node.name)
-            socket.on_delivered = self._on_qubit
-            socket.on_error = partial(self._on_qubit_error, node.name)
-            socket.on_sent = partial(self._on_qubit_sent, node.name)
-            self.sockets[node.name] = socket
 
     def _wants_app(self) -> bool:
         scenario = self.loaded.scenario
         if scenario.network is None:
             return False
         return scenario.app is not None or any(
-            r.qkd is not None or r.app_session for r in scenario.requests
+            r.qkd is not None or r.app_session or r.teleport is not None for r in scenario.requests
         )
 
     def _build_app(self, registry: PluginRegistry) -> None:
-        """The application layer on top of every node (QKD requests through the network layer
-        are sessions of its app); the pair store reports measured pairs' fidelities to us."""
-        self._add_layer(registry, LayerName.APP, "bbm92", Bbm92Config())
+        """The application layer on top of every node: an app host (:mod:`qnetstack.apps.host`)
+        with the scenario's app (its ``app:`` section, first, so it takes ``app_session``
+        requests), the ``bbm92`` app when requests ask for QKD and the ``teleport-client``
+        when they teleport; the pair store reports measured pairs' fidelities to us."""
+        scenario = self.loaded.scenario
+        chosen: list[tuple[str, Any, BaseModel]] = []
+        if scenario.app is not None:
+            spec = registry.get(LayerName.APP, scenario.app.plugin)
+            chosen.append((spec.name, spec.factory, self.loaded.plugin_configs["app"]))
+        builtins = (
+            ("bbm92", Bbm92Config(), any(r.qkd is not None for r in scenario.requests)),
+            ("teleport-client", TeleportClientConfig(), any(r.teleport for r in scenario.requests)),
+        )
+        for name, defaults, wanted in builtins:
+            if wanted and all(name != n for n, _, _ in chosen):
+                chosen.append((name, registry.get(LayerName.APP, name).factory, defaults))
+        for node in scenario.nodes:
+            apps: list[tuple[str, Layer]] = []
+            for name, factory, config in chosen:
+                # the first app keeps the node's <name>/app stream (scenarios with one app run
+                # as before); the others get <name>/app/<plugin>
+                stream = f"{node.name}/app" if not apps else f"{node.name}/app/{name}"
+                apps.append((name, factory(node.name, config, self.runtime.rng(stream))))
+            self.runtime.node(node.name).add(AppHost(apps))
         self.store.measure_observer = self._observe_measured
 
     def _add_layer(
@@ -490,7 +509,9 @@ class Simulation:
         return False
 
     def _schedule_teleport(self, stats: RequestStats, start_ps: int) -> None:
-        """``pairs`` qubits through the source's socket at the start time."""
+        """Open a session of ``pairs`` qubits on the source's teleportation client at the start
+        time (the app offers them to the destination's app, then hands them to the transport
+        layer)."""
         spec = self.loaded.scenario.requests[stats.index]
         assert spec.teleport is not None
         state = spec.teleport.state
@@ -498,54 +519,59 @@ class Simulation:
         stats.teleport = _TeleportStats(
             state if isinstance(state, str) else list(state), payload_ket(state)
         )
-        socket = self.sockets[spec.src]
-        qubit_fidelity = (2 * spec.min_fidelity + 1) / 3  # the transport inverts F7 again
-        max_time_ps = round(spec.max_time_s * _PS_PER_S)
+        session = TeleportSessionRequest(
+            session=stats.index,
+            remote=spec.dst,
+            qubits=spec.pairs,
+            state=state,
+            min_fidelity=(2 * spec.min_fidelity + 1) / 3,  # the transport inverts F7 again
+            max_time_ps=round(spec.max_time_s * _PS_PER_S),
+        )
+        self.runtime.request_at(start_ps, spec.src, session, LayerName.APP)
 
-        def send() -> None:
-            assert stats.teleport is not None
-            for i in range(spec.pairs):
-                pid = socket.send(
-                    spec.dst, state, min_fidelity=qubit_fidelity, max_time_ps=max_time_ps
-                )
-                stats.teleport.payloads[pid] = i
-                self._payloads[(spec.src, pid)] = stats.index
+    def _on_teleport(self, node: str, primitive: Primitive, now_ps: int) -> bool:
+        """What the teleportation client indicates; True if it was that."""
+        match primitive:
+            case TeleportedQubitIndication(session=sid):
+                stats = self._stats_of(sid)
+                if stats is not None and stats.teleport is not None:
+                    self._on_qubit(node, stats, primitive, now_ps)
+                return True
+            case TeleportQubitSentIndication(session=sid):
+                stats = self._stats_of(sid)
+                if stats is not None and stats.teleport is not None:
+                    stats.teleport.sent += 1
+                return True
+            case TeleportQubitFailedIndication(session=sid, code=code, message=message):
+                stats = self._stats_of(sid)
+                if stats is not None and stats.teleport is not None:
+                    stats.teleport.failed += 1
+                    stats.errors[code] = stats.errors.get(code, 0) + 1
+                    if len(stats.error_messages) < 10:
+                        stats.error_messages.append(f"{code}: {message}")
+                    self._teleport_progress(stats)
+                return True
+        return False
 
-        self.runtime.sim.schedule_at(start_ps, send)
-
-    def _on_qubit(self, qubit: QubitDeliveredIndication, now_ps: int) -> None:
-        """A qubit arrived: its fidelity to the state sent, from the ground truth; then free."""
-        stats = self.requests[self._payloads[(qubit.sender, qubit.payload_id)]]
+    def _on_qubit(
+        self, node: str, stats: RequestStats, qubit: TeleportedQubitIndication, now_ps: int
+    ) -> None:
+        """A qubit arrived (observer): its fidelity to the state sent, from the ground truth;
+        then the receiver's memory is freed."""
         teleport = stats.teleport
         assert teleport is not None
-        node = stats.dst
         pair_id, qubit_index = self._device(node).held(qubit.slot)
         state = self.store.qubit_state(pair_id, qubit_index, now_ps)
         corrected = self.store.corrected(state, qubit.correction)
         stats.fidelities.append(float(corrected.fidelity_pure(teleport.ket)))
         stats.goodness.append(qubit.goodness)
-        teleport.sequences.append(qubit.sequence)
+        teleport.sequences.append(qubit.index)
         teleport.corrections[qubit.correction] = teleport.corrections.get(qubit.correction, 0) + 1
         stats.delivered += 1
         stats.latencies_s.append((now_ps - self._due_ps[stats.index]) / _PS_PER_S)
         self._due_ps[stats.index] = now_ps
         stats.last_delivery_ps = now_ps
-        self.sockets[node].release(qubit.slot)
-        self._teleport_progress(stats)
-
-    def _on_qubit_sent(self, node: str, confirm: QubitSentConfirm, now_ps: int) -> None:
-        stats = self.requests[self._payloads[(node, confirm.payload_id)]]
-        assert stats.teleport is not None
-        stats.teleport.sent += 1
-
-    def _on_qubit_error(self, node: str, error: TransportErrorIndication, now_ps: int) -> None:
-        """The sender reports a qubit that was not sent (it never reaches the receiver)."""
-        stats = self.requests[self._payloads[(node, error.payload_id)]]
-        assert stats.teleport is not None
-        stats.teleport.failed += 1
-        stats.errors[error.code.value] = stats.errors.get(error.code.value, 0) + 1
-        if len(stats.error_messages) < 10:
-            stats.error_messages.append(f"{error.code.value}: {error.message}")
+        self.runtime.request(node, ReleaseQubitRequest(qubit.slot), LayerName.APP)
         self._teleport_progress(stats)
 
     def _teleport_progress(self, stats: RequestStats) -> None:
@@ -614,8 +640,7 @@ class Simulation:
     def _on_top(self, node: str, primitive: Primitive, now_ps: int) -> None:
         if self._has_app and self._on_app(node, primitive, now_ps):
             return
-        socket = self.sockets.get(node)
-        if socket is not None and socket.handle(primitive, now_ps):
+        if self._has_app and self._on_teleport(node, primitive, now_ps):
             return
         if self._ghz_ids and self._on_ghz(node, primitive, now_ps):
             return

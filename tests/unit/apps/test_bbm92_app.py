@@ -153,12 +153,12 @@ def test_bob_ends_the_session_even_if_an_announcement_never_reached_him(
 ) -> None:
     """Alice's Close counts two blocks; Bob saw none (their announcements were lost and Alice's
     conversations gave up): he acknowledges and ends with what he has."""
-    from qnetstack.apps.messages import Close, CloseAck, QkdMessage
+    from qnetstack.apps.messages import AppMessage, Close, CloseAck
     from qnetstack.apps.primitives import SessionId
     from qnetstack.service import SendPeer
 
     bob = Bbm92App("b", Bbm92Config(), rng)
-    close = QkdMessage(SessionId("a", 0), -1, 0, Close(2))
+    close = AppMessage(SessionId("a", 0), -1, 0, Close(2))
     effects = bob.from_peer("a", close, 0)
     (ack,) = [e.pdu for e in effects if isinstance(e, SendPeer)]
     assert isinstance(ack.body, CloseAck)

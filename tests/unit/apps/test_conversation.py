@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qnetstack.apps._conversation import Conversation, Failure, Last, Role
-from qnetstack.apps.messages import Abort, Close, CloseAck, EcDone, KeyAck, QkdMessage
+from qnetstack.apps.messages import Abort, AppMessage, Close, CloseAck, EcDone, KeyAck
 from qnetstack.apps.primitives import SessionId
 from qnetstack.service import CancelTimer, SendPeer, StartTimer
 
@@ -22,7 +22,7 @@ def _responder() -> Role[int | Failure]:
     return 1
 
 
-def _sent(effects: list) -> list[QkdMessage]:  # type: ignore[type-arg]
+def _sent(effects: list) -> list[AppMessage]:  # type: ignore[type-arg]
     return [e.pdu for e in effects if isinstance(e, SendPeer)]
 
 
@@ -55,7 +55,7 @@ def test_a_lost_reply_is_answered_again_not_recomputed() -> None:
     assert (bob.messages, bob.retransmissions) == (2, 1)
     # a stale copy of an old step is ignored
     alice.receive(reply, 120)
-    assert alice.receive(QkdMessage(SID, 0, 7, EcDone(0)), 130) == []
+    assert alice.receive(AppMessage(SID, 0, 7, EcDone(0)), 130) == []
 
 
 def test_retransmissions_run_out_into_a_timeout_and_an_abort() -> None:
@@ -74,8 +74,8 @@ def test_retransmissions_run_out_into_a_timeout_and_an_abort() -> None:
 
 def test_an_abort_from_the_peer_ends_it_at_once() -> None:
     bob = Conversation("a", SID, 0, _responder(), 100, 2)
-    bob.respond(QkdMessage(SID, 0, 0, Close(1)), 0)
-    bob.receive(QkdMessage(SID, 0, 2, Abort("no_secret_key", "too short")), 5)
+    bob.respond(AppMessage(SID, 0, 0, Close(1)), 0)
+    bob.receive(AppMessage(SID, 0, 2, Abort("no_secret_key", "too short")), 5)
     assert bob.result == Failure("no_secret_key", "too short")
 
 
@@ -85,6 +85,6 @@ def test_close_ack_is_final() -> None:
         return 0
 
     bob = Conversation("a", SID, -1, responder(), 100, 2)
-    effects = bob.respond(QkdMessage(SID, -1, 0, Close(3)), 0)
+    effects = bob.respond(AppMessage(SID, -1, 0, Close(3)), 0)
     assert [type(e) for e in effects] == [SendPeer]
     assert (bob.done, bob.final_sent, bob.result) == (True, True, 0)
