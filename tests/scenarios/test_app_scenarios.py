@@ -164,7 +164,6 @@ def test_the_summary_shows_the_blocks_of_app_run_qkd(write_scenario: Any) -> Non
     assert "1/1 blocks, keys match" in result.output
 
 
-
 def test_qkd_and_teleportation_share_the_app_layer_of_every_node() -> None:
     """A QKD session and a teleport session in one run: every node's app host holds both apps
     (the scenario's first); each request is served by its own."""
@@ -179,7 +178,8 @@ def test_qkd_and_teleportation_share_the_app_layer_of_every_node() -> None:
     assert isinstance(host, AppHost)
     assert host.names == ("bbm92", "teleport-client")
     qkd, teleport = sim.run()["requests"]
-    assert qkd["qkd"]["success"] and qkd["qkd"]["keys_match"]
+    assert qkd["qkd"]["success"]
+    assert qkd["qkd"]["keys_match"]
     assert teleport["teleport"]["delivered"] == 20
     assert teleport["teleport"]["in_order"]
     assert 0.9 < teleport["fidelity"]["mean"] <= 1.0

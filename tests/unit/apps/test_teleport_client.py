@@ -92,7 +92,8 @@ def test_a_session_offers_sends_delivers_and_closes_at_both_ends() -> None:
     sent = [p for p in seen["a"] if isinstance(p, TeleportQubitSentIndication)]
     assert [s.index for s in sent] == [0, 1, 2]
     results = _results(seen)
-    assert results["a"].role == "sender" and results["b"].role == "receiver"
+    assert results["a"].role == "sender"
+    assert results["b"].role == "receiver"
     for r in results.values():
         assert dict(r.result) | {"delivered": 3} == {
             "qubits": 3, "sent": 3, "failed": 0, "delivered": 3, "error": "",
