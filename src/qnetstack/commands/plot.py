@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -199,6 +200,131 @@ def rate_distance(
         alpha = None
     _draw(lambda: plots.plot_rate_distance(preset, path, alpha=alpha, max_km=max_km))
     out.print(f"wrote {path}", highlight=False)
+
+
+# --- the repeater figure ---------------------------------------------------------------------
+
+_KEY_RATE_PRESETS = ("nearterm2020_coopmans2021", "near_future_10x_coopmans2021")
+_MAX_POINTS = 400
+
+
+def _number_list(option: str, text: str, *, low: float, high: float, integer: bool = False
+                 ) -> list[float]:  # fmt: skip
+    """A comma-separated list of numbers in [low, high] (integers if asked), or one message."""
+    kind = "integers" if integer else "numbers"
+    values: list[float] = []
+    for part in text.split(","):
+        try:
+            value = float(part) if not integer else float(int(part))
+        except ValueError:
+            raise fail(f"{option}: {part.strip()!r} is not a number; give {kind} separated by "
+                       f"commas, e.g. {option} 1,2,3") from None  # fmt: skip
+        if not (math.isfinite(value) and low <= value <= high):
+            raise fail(f"{option}: {value:g} is outside [{low:g}, {high:g}]")
+        values.append(value)
+    if len(set(values)) != len(values):
+        raise fail(f"{option}: a value is given twice ({text})")
+    return values
+
+
+@plot_app.command("key-rate-distance")
+def key_rate_distance(
+    presets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--preset", "-p",
+            help="NV preset (repeat for several). Default: nearterm2020_coopmans2021 and "
+            "near_future_10x_coopmans2021.",
+        ),
+    ] = None,
+    repeaters: Annotated[
+        str, typer.Option(help="Numbers of repeaters, comma-separated (0–20; 0: a direct NV "
+                          "link).")
+    ] = "0,1,2,4",
+    distances_km: Annotated[
+        str, typer.Option("--distances-km", help="End-to-end distances in km, comma-separated "
+                          "(0.001–2000).")
+    ] = "25,50,100,150,200",
+    min_fidelity: Annotated[
+        str, typer.Option(help="End-to-end fidelity targets tried at each point, "
+                          "comma-separated (0–1); the best key rate is kept.")
+    ] = "0.8,0.9,0.95",
+    pairs: Annotated[
+        int, typer.Option(min=16, max=1_000_000, help="Measured pairs per run (16–10⁶).")
+    ] = 2000,
+    pulse_rate_hz: Annotated[
+        float, typer.Option(help="Pulse rate of the direct decoy-BB84 link and channel uses "
+                            "per second of the PLOB bound (1–1e12).")
+    ] = 1e9,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Seed of every run.")] = 1,
+    out_file: Annotated[
+        Path, typer.Option("--out", "-o", help="Output file, .png or .svg.")
+    ] = Path("key-rate-distance.png"),
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Also write the points as JSON to this file.")
+    ] = None,
+) -> None:  # fmt: skip
+    """Secret-key rate against distance: NV BBM92 over 0, 1, 2, 4 repeaters (each point a run
+    through the stack, with its 95 % interval), decoy-state BB84 over a direct link and the PLOB
+    bound."""
+    from qnetstack.analysis import key_rate
+
+    chosen = list(presets or _KEY_RATE_PRESETS)
+    for name in chosen:
+        if _check_preset(name):
+            raise fail(f"--preset: {name} uses Barrett–Kok heralding; the figure needs "
+                       "single-click presets (the EGP's α trades rate for fidelity)")  # fmt: skip
+    reps = [int(r) for r in _number_list("--repeaters", repeaters, low=0, high=20, integer=True)]
+    kms = _number_list("--distances-km", distances_km, low=0.001, high=2000.0)
+    targets = _number_list("--min-fidelity", min_fidelity, low=0.0, high=1.0)
+    if not (math.isfinite(pulse_rate_hz) and 1.0 <= pulse_rate_hz <= 1e12):
+        raise fail(f"--pulse-rate-hz: {pulse_rate_hz:g} is outside [1, 1e12]")
+    runs = len(chosen) * len(reps) * len(kms) * len(targets)
+    if runs > _MAX_POINTS:
+        raise fail(f"{runs} runs asked for (presets × repeaters × distances × targets); at most "
+                   f"{_MAX_POINTS}")  # fmt: skip
+    _check_out(out_file)
+    if json_file is not None and not json_file.parent.is_dir():
+        raise fail(f"--json: the folder {json_file.parent} does not exist")
+    out.print(f"{runs} runs of {pairs} pairs through the stack …", highlight=False)
+    registry = _registry()
+    points = []
+    for name in chosen:
+        for n in reps:
+            for km in kms:
+                run = partial(key_rate.best_point, name, n, km, targets, pairs, seed, registry)
+                point = _draw(run)
+                points.append(point)
+                out.print(_key_rate_line(point), highlight=False)
+    _draw(lambda: key_rate.plot_key_rate_distance(
+        points, out_file, pulse_rate_hz=pulse_rate_hz, max_km=max(kms) * 1.05))  # fmt: skip
+    if json_file is not None:
+        import json
+
+        payload = {"pulse_rate_hz": pulse_rate_hz, "pairs": pairs, "seed": seed,
+                   "points": [p.to_json() for p in points]}  # fmt: skip
+        _draw(lambda: json_file.write_text(json.dumps(payload, indent=1) + "\n"))
+        out.print(f"wrote {json_file}", highlight=False)
+    out.print(f"wrote {out_file}", highlight=False)
+
+
+def _registry() -> Any:
+    from qnetstack.runtime import PluginRegistry
+
+    return PluginRegistry.from_entry_points()
+
+
+def _key_rate_line(p: Any) -> str:
+    where = f"  {p.preset}, {p.repeaters} rep, {p.distance_km:g} km:"
+    if p.delivered == 0:
+        return f"{where} no pairs ({p.error})"
+    qbers = f"Q_Z {p.qber_z:.3f} Q_X {p.qber_x:.3f}" if p.qber_z is not None else "no sample"
+    lo, hi = p.ci95_bps
+    return (
+        f"{where} F ≥ {p.min_fidelity:g}, {p.pair_rate_hz:.4g} pairs/s, {qbers}, key "
+        f"{p.secret_key_rate_bps:.4g} bit/s [{lo:.3g}, {hi:.3g}] (finite-key delivered "
+        f"{p.finite_key_rate_bps:.3g} bit/s)"
+    )
 
 
 # --- sweep results --------------------------------------------------------------------------

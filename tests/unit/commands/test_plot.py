@@ -106,3 +106,40 @@ def test_click_usage_errors_exit_2(args):
     result = runner.invoke(_app(), ["plot", *args])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_key_rate_distance_runs_the_stack_and_writes_the_figure_and_points(tmp_path):
+    import json
+
+    out, points = tmp_path / "kr.png", tmp_path / "kr.json"
+    args = ["plot", "key-rate-distance", "-p", "near_future_10x_coopmans2021", "--repeaters",
+            "0,1", "--distances-km", "50", "--min-fidelity", "0.9", "--pairs", "300", "-o",
+            str(out), "--json", str(points)]  # fmt: skip
+    result = runner.invoke(_app(), args)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(PNG_MAGIC)
+    data = json.loads(points.read_text())
+    assert [(p["repeaters"], p["distance_km"]) for p in data["points"]] == [(0, 50.0), (1, 50.0)]
+    assert "2 runs of 300 pairs through the stack" in flat(result.stdout)
+    assert "0 rep, 50 km: F ≥ 0.9" in flat(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--repeaters", "one"], "--repeaters: 'one' is not a number"),
+        (["--repeaters", "30"], "--repeaters: 30 is outside [0, 20]"),
+        (["--distances-km", "0"], "--distances-km: 0 is outside [0.001, 2000]"),
+        (["--distances-km", "50,50"], "--distances-km: a value is given twice"),
+        (["--min-fidelity", "1.5"], "--min-fidelity: 1.5 is outside [0, 1]"),
+        (["--pulse-rate-hz", "inf"], "--pulse-rate-hz: inf is outside [1, 1e12]"),
+        (["--distances-km", ",".join(str(k) for k in range(1, 60))], "at most 400"),
+        (["-p", "telecom_double_click_avis2022"], "needs single-click presets"),
+        (["-p", "nosuch"], "nosuch"),
+        (["-o", "x.gif"], "--out: unsupported file type"),
+    ],
+)
+def test_key_rate_distance_bad_options_get_one_message(args, message):
+    result = runner.invoke(_app(), ["plot", "key-rate-distance", *args])
+    assert result.exit_code == 2, result.output
+    assert message in flat(result.stderr)
