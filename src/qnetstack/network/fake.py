@@ -22,7 +22,7 @@ from qnetstack.service import (
     Primitive,
 )
 
-__all__ = ["FakeNetworkLayer", "Inject"]
+__all__ = ["FakeNetworkLayer", "Inject", "ScriptedLayer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +32,11 @@ class Inject(Primitive):
     primitive: Primitive
 
 
-class FakeNetworkLayer:
-    """Scripted stand-in for a node's network layer."""
+class ScriptedLayer:
+    """A scripted stand-in for one layer of a node (subclasses set :attr:`layer`): it records
+    what comes from above and indicates upwards what a test injects."""
 
-    layer: ClassVar[LayerName] = LayerName.NETWORK
+    layer: ClassVar[LayerName]
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -53,10 +54,20 @@ class FakeNetworkLayer:
         return [Indicate(primitive)]
 
     def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
-        raise LocalProtocolError(f"{self.name}: the fake network layer has nothing below")
+        raise LocalProtocolError(
+            f"{self.name}: the fake {self.layer.value} layer has nothing below"
+        )
 
     def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
-        raise LocalProtocolError(f"{self.name}: the fake network layer exchanges no PDUs")
+        raise LocalProtocolError(
+            f"{self.name}: the fake {self.layer.value} layer exchanges no PDUs"
+        )
 
     def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
-        raise LocalProtocolError(f"{self.name}: the fake network layer starts no timers")
+        raise LocalProtocolError(f"{self.name}: the fake {self.layer.value} layer starts no timers")
+
+
+class FakeNetworkLayer(ScriptedLayer):
+    """Scripted stand-in for a node's network layer."""
+
+    layer: ClassVar[LayerName] = LayerName.NETWORK
