@@ -218,6 +218,9 @@ class PluginSpec:
         factory: The layer-specific builder (for example a
             :class:`~qnetstack.physical.platform.PhysicalPlatform` subclass, or a callable that
             builds a link-layer entity); each layer documents the signature it expects.
+        needs: Layers this plugin needs below it at every node (for example an app that sends
+            qubits needs the transport layer); the scenario runner adds such a layer, with its
+            default plugin, when the scenario does not select one.
     """
 
     name: str
@@ -225,3 +228,4 @@ class PluginSpec:
     description: str
     config_model: type[BaseModel]
     factory: Any
+    needs: frozenset[LayerName] = frozenset()

@@ -183,3 +183,24 @@ def test_qkd_and_teleportation_share_the_app_layer_of_every_node() -> None:
     assert teleport["teleport"]["delivered"] == 20
     assert teleport["teleport"]["in_order"]
     assert 0.9 < teleport["fidelity"]["mean"] <= 1.0
+
+
+def test_the_teleport_client_as_the_scenarios_app_brings_the_transport_layer_it_needs() -> None:
+    """``app: teleport-client`` with an ``app_session`` request and no ``transport:`` section:
+    the plugin declares that it needs the transport layer, so the runner adds it; both ends
+    report the session, and the receiver's qubits are freed (nobody measures them)."""
+    data = scenario(
+        app={"plugin": "teleport-client"},
+        requests=[{"src": "n0", "dst": "n2", "pairs": 3, "app_session": True}],
+    )
+    sim = Simulation(parse_scenario(data, REGISTRY), REGISTRY)
+    assert sim.runtime.node("n0").entity(LayerName.TRANSPORT) is not None
+    (request,) = sim.run()["requests"]
+    assert request["app"]["n0"] == {
+        "role": "sender", "qubits": 3, "pairs": 3, "sent": 3, "failed": 0, "delivered": 3,
+        "error": "",
+    }  # fmt: skip
+    assert request["app"]["n2"]["role"] == "receiver"
+    assert request["app"]["n2"]["delivered"] == 3
+    assert request["delivered"] == 3
+    assert len(sim.store) == 0  # every pair's halves were freed

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from qnetstack.apps.qkd import binary_entropy
+from qnetstack.apps.qkd import asymptotic_key_fraction
 from qnetstack.apps.qkd.decoy import (
     GYS_2004,
     FibreQkdSystem,
@@ -103,8 +103,9 @@ def wilson_interval(errors: int, n: int) -> tuple[float, float]:
 
 
 def _key_fraction(q_z: float, q_x: float) -> float:
-    """1 − h(Q_Z) − h(Q_X), floored at 0 (rates above ½ count as ½)."""
-    return max(0.0, 1.0 - binary_entropy(min(q_z, 0.5)) - binary_entropy(min(q_x, 0.5)))
+    """1 − h(Q_Z) − h(Q_X) (bit error in one basis, phase error the other's), floored at 0;
+    rates above ½ count as ½."""
+    return max(0.0, asymptotic_key_fraction(min(q_z, 0.5), min(q_x, 0.5)))
 
 
 def key_rate_scenario(

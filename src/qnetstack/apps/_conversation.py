@@ -31,7 +31,7 @@ measured on answers to messages sent once (Karn's rule: retransmitted messages g
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -39,7 +39,7 @@ from qnetstack.apps.messages import Abort, AppMessage, Body
 from qnetstack.apps.primitives import SessionId
 from qnetstack.service import CancelTimer, Effect, SendPeer, StartTimer
 
-__all__ = ["Conversation", "Failure", "Last", "Role"]
+__all__ = ["Conversation", "Failure", "Last", "Role", "retransmission_timer"]
 
 R = TypeVar("R")
 
@@ -57,6 +57,15 @@ class Failure:
 
     reason: str
     message: str
+
+
+def retransmission_timer(key: Hashable) -> tuple[SessionId, int] | None:
+    """The ``(session, block)`` whose conversation's retransmission timer is ``key`` (None
+    when ``key`` is not such a timer): apps route their timers back with it."""
+    match key:
+        case ("app-rtx", str(origin), int(number), int(block)):
+            return SessionId(origin, number), block
+    return None
 
 
 Role = Generator[Body | Last, Body, R]

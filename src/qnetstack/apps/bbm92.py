@@ -80,7 +80,13 @@ from typing import ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from qnetstack.apps._conversation import Conversation, Failure, Last, Role
+from qnetstack.apps._conversation import (
+    Conversation,
+    Failure,
+    Last,
+    Role,
+    retransmission_timer,
+)
 from qnetstack.apps.config import Bbm92Config
 from qnetstack.apps.messages import (
     MISSING,
@@ -290,16 +296,17 @@ class Bbm92App:
         return conversation.receive(pdu, now_ps) + self._progress(session, now_ps)
 
     def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
-        match key:
-            case ("app-rtx", str(origin), int(number), int(block)):
-                session = self.sessions.get(SessionId(origin, number))
-                if session is None:
-                    return []
-                conversation = session.close if block == CLOSE_BLOCK else session.blocks.get(block)
-                if conversation is None:
-                    return []
-                return conversation.on_timeout(now_ps) + self._progress(session, now_ps)
-        raise LocalProtocolError(f"{self.name}: unknown timer {key!r}")
+        timer = retransmission_timer(key)
+        if timer is None:
+            raise LocalProtocolError(f"{self.name}: unknown timer {key!r}")
+        sid, block = timer
+        session = self.sessions.get(sid)
+        if session is None:
+            return []
+        conversation = session.close if block == CLOSE_BLOCK else session.blocks.get(block)
+        if conversation is None:
+            return []
+        return conversation.on_timeout(now_ps) + self._progress(session, now_ps)
 
     # --- sessions -------------------------------------------------------------------------
 

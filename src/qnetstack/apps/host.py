@@ -34,6 +34,7 @@ from qnetstack.service import (
     Indicate,
     Layer,
     LayerName,
+    LocalProtocolError,
     PeerMessage,
     Primitive,
     SendDown,
@@ -103,7 +104,7 @@ class AppHost:
 
     def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
         if not (isinstance(key, tuple) and len(key) == 2 and key[0] in self._index):
-            return []  # not one of ours (a cancelled app's stale key cannot reach here)
+            raise LocalProtocolError(f"app host: timer {key!r} names no hosted app")
         i = self._index[key[0]]
         return self._run(i, self.apps[i].on_timer(key[1], now_ps), now_ps)
 

@@ -22,7 +22,8 @@ retransmitted, so it survives loss):
 3. **Done** (block 1): when every qubit is sent or failed, the sender tells the receiver which
    failed (:class:`~.messages.QubitsDone`); the receiver answers with the number it has
    delivered (:class:`~.messages.QubitsDoneAck`). Both ends then indicate the generic
-   :class:`~.primitives.AppResultIndication`: qubits, sent, failed, delivered, error.
+   :class:`~.primitives.AppResultIndication`: qubits, pairs (used: one per qubit sent), sent,
+   failed, delivered, error.
 
 A qubit whose correction is still on its way when the receiver answers Done is delivered (and
 indicated) after it; the result's ``delivered`` is the count at that moment. If the offer gets
@@ -43,7 +44,13 @@ from typing import ClassVar, TypeVar
 
 import numpy as np
 
-from qnetstack.apps._conversation import Conversation, Failure, Last, Role
+from qnetstack.apps._conversation import (
+    Conversation,
+    Failure,
+    Last,
+    Role,
+    retransmission_timer,
+)
 from qnetstack.apps.config import TeleportClientConfig
 from qnetstack.apps.messages import (
     AppMessage,
@@ -135,7 +142,7 @@ class TeleportClientApp:
         self.timeout_ps = round(config.retransmit_timeout_s * _PS_PER_S)
         self.sessions: dict[SessionId, _Session] = {}
         self._next_payload = FIRST_PAYLOAD_ID
-        self._by_payload: dict[tuple[str, int], _Session] = {}  # sender side: own payloads
+        self._by_peer: dict[tuple[str, str], list[_Session]] = {}  # (role, peer) -> sessions
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -154,20 +161,29 @@ class TeleportClientApp:
     def from_below(self, primitive: Primitive, now_ps: int) -> list[Effect]:
         match primitive:
             case QubitSentConfirm(payload_id=pid) | TransportErrorIndication(payload_id=pid):
-                session = self._by_payload.get((primitive.remote, pid))
-                if session is not None:
-                    return self._on_outcome(session, primitive, now_ps)
+                found = self._session_of("sender", primitive.remote, pid)
+                if found is not None:
+                    return self._on_outcome(*found, primitive, now_ps)
             case QubitDeliveredIndication(payload_id=pid, sender=sender):
-                for session in self.sessions.values():
-                    index = session.index_of(pid)
-                    if session.role == "receiver" and session.peer == sender and index is not None:
-                        session.delivered += 1
-                        qubit = TeleportedQubitIndication(
-                            session.sid, index, primitive.slot, primitive.correction,
-                            primitive.goodness,
-                        )  # fmt: skip
-                        return [Indicate(qubit)]
+                found = self._session_of("receiver", sender, pid)
+                if found is not None:
+                    session, index = found
+                    session.delivered += 1
+                    qubit = TeleportedQubitIndication(
+                        session.sid, index, primitive.slot, primitive.correction,
+                        primitive.goodness,
+                    )  # fmt: skip
+                    return [Indicate(qubit)]
         return [Indicate(primitive)]
+
+    def _session_of(self, role: str, peer: str, payload_id: int) -> tuple[_Session, int] | None:
+        """The session of ``role`` with ``peer`` whose payload ids hold ``payload_id``, and the
+        qubit's index in it."""
+        for session in self._by_peer.get((role, peer), ()):
+            index = session.index_of(payload_id)
+            if index is not None:
+                return session, index
+        return None
 
     def from_peer(self, src: str, pdu: PeerMessage, now_ps: int) -> list[Effect]:
         if not isinstance(pdu, AppMessage):
@@ -193,16 +209,17 @@ class TeleportClientApp:
         return []
 
     def on_timer(self, key: Hashable, now_ps: int) -> list[Effect]:
-        match key:
-            case ("app-rtx", str(origin), int(number), int(block)):
-                session = self.sessions.get(SessionId(origin, number))
-                if session is None:
-                    return []
-                conversation = session.offer if block == OFFER_BLOCK else session.done
-                if conversation is None:
-                    return []
-                return conversation.on_timeout(now_ps) + self._progress(session, now_ps)
-        raise LocalProtocolError(f"{self.name}: unknown timer {key!r}")
+        timer = retransmission_timer(key)
+        if timer is None:
+            raise LocalProtocolError(f"{self.name}: unknown timer {key!r}")
+        sid, block = timer
+        session = self.sessions.get(sid)
+        if session is None:
+            return []
+        conversation = session.offer if block == OFFER_BLOCK else session.done
+        if conversation is None:
+            return []
+        return conversation.on_timeout(now_ps) + self._progress(session, now_ps)
 
     # --- the sender -----------------------------------------------------------------------
 
@@ -227,10 +244,9 @@ class TeleportClientApp:
         return [Trace(TraceRecord("teleport-open", data)), *session.offer.start(now_ps)]
 
     def _on_outcome(
-        self, session: _Session, outcome: QubitSentConfirm | TransportErrorIndication, now_ps: int
-    ) -> list[Effect]:
-        index = session.index_of(outcome.payload_id)
-        assert index is not None
+        self, session: _Session, index: int, outcome: QubitSentConfirm | TransportErrorIndication,
+        now_ps: int,
+    ) -> list[Effect]:  # fmt: skip
         if index in session.sent or index in session.failed:
             return []
         effect: Effect
@@ -254,7 +270,7 @@ class TeleportClientApp:
         assert session.offer is not None
         effects: list[Effect] = []
         offer = session.offer.result
-        if isinstance(offer, Failure) and not session.failed:
+        if isinstance(offer, Failure):
             for index in range(session.qubits):
                 session.failed.add(index)
                 message = f"the app at {session.peer} did not answer the session offer"
@@ -265,9 +281,9 @@ class TeleportClientApp:
             return [*effects, Indicate(AppResultIndication(session.sid, "sender", result))]
         if offer is True and not session.dispatched:
             session.dispatched = True
+            self._by_peer.setdefault(("sender", session.peer), []).append(session)
             for index in range(session.qubits):
                 pid = session.first_payload + index
-                self._by_payload[(session.peer, pid)] = session
                 send = SendQubitRequest(
                     pid, session.peer, request.state, min_fidelity=request.min_fidelity,
                     max_time_ps=request.max_time_ps,
@@ -278,8 +294,6 @@ class TeleportClientApp:
         if resolved == session.qubits and session.done is None:
             role = _sender_done(len(session.sent), tuple(sorted(session.failed)))
             session.done = self._conversation(session, DONE_BLOCK, role)
-            for index in range(session.qubits):
-                self._by_payload.pop((session.peer, session.first_payload + index), None)
             return effects + session.done.start(now_ps)
         if session.done is not None and session.done.done:
             session.ended = True
@@ -300,6 +314,7 @@ class TeleportClientApp:
             return []
         session = _Session(pdu.session, "receiver", src, offer.qubits, offer.first_payload)
         self.sessions[pdu.session] = session
+        self._by_peer.setdefault(("receiver", src), []).append(session)
         session.offer = self._conversation(session, OFFER_BLOCK, _receiver_offer())
         return session.offer.respond(pdu, now_ps)
 
@@ -346,8 +361,9 @@ def _receiver_done(delivered: int) -> Role[int | Failure]:
 def _result(
     qubits: int, sent: int, failed: int, delivered: int | None, error: str
 ) -> dict[str, int | str | None]:
-    return {"qubits": qubits, "sent": sent, "failed": failed, "delivered": delivered,
-            "error": error}  # fmt: skip
+    # "pairs": the end-to-end pairs the session used (one per qubit sent), the generic figure
+    return {"qubits": qubits, "pairs": sent, "sent": sent, "failed": failed,
+            "delivered": delivered, "error": error}  # fmt: skip
 
 
 def _malformed(request: TeleportSessionRequest, node: str) -> str:
@@ -375,4 +391,5 @@ PLUGIN = PluginSpec(
     "(sender), a closing count at both ends; retransmitted over lossy channels.",
     config_model=TeleportClientConfig,
     factory=create_teleport_client,
+    needs=frozenset({LayerName.TRANSPORT}),
 )

@@ -287,7 +287,9 @@ def key_rate_distance(
     if json_file is not None and not json_file.parent.is_dir():
         raise fail(f"--json: the folder {json_file.parent} does not exist")
     out.print(f"{runs} runs of {pairs} pairs through the stack …", highlight=False)
-    registry = _registry()
+    from qnetstack.runtime import PluginRegistry
+
+    registry = PluginRegistry.from_entry_points()
     points = []
     for name in chosen:
         for n in reps:
@@ -306,12 +308,6 @@ def key_rate_distance(
         _draw(lambda: json_file.write_text(json.dumps(payload, indent=1) + "\n"))
         out.print(f"wrote {json_file}", highlight=False)
     out.print(f"wrote {out_file}", highlight=False)
-
-
-def _registry() -> Any:
-    from qnetstack.runtime import PluginRegistry
-
-    return PluginRegistry.from_entry_points()
 
 
 def _key_rate_line(p: Any) -> str:

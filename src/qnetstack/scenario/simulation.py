@@ -82,7 +82,7 @@ from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json, qk
 from qnetstack.scenario.qkd_app import QkdAppRecord, bell_figures
 from qnetstack.scenario.routing import make_router
 from qnetstack.scenario.schema import RoutingSpec
-from qnetstack.service import Layer, LayerName, Primitive
+from qnetstack.service import Layer, LayerName, PluginSpec, Primitive
 from qnetstack.transport import ReleaseQubitRequest, TeleportConfig
 from qnetstack.transport.states import payload_ket
 
@@ -162,7 +162,6 @@ class _TeleportStats:
 
     state: str | list[float]
     ket: Any
-    payloads: dict[int, int] = field(default_factory=dict)  # payload id -> index in request
     sent: int = 0
     failed: int = 0
     sequences: list[int] = field(default_factory=list)  # delivery order
@@ -229,16 +228,16 @@ class Simulation:
         if scenario.network is not None:
             network_spec = registry.get(LayerName.NETWORK, scenario.network.plugin)
             self._build_network(network_spec.factory, loaded.plugin_configs["network"])
-        if self._wants_transport():
+        apps = self._chosen_apps(registry) if self._wants_app() else []
+        if self._wants_transport(apps):
             self._build_transport(registry)
         self._app_records: dict[frozenset[str], list[QkdAppRecord]] = {}
-        self._has_app = self._wants_app()
+        self._has_app = bool(apps)
         if self._has_app:
-            self._build_app(registry)
+            self._build_app(apps)
         self.requests: list[RequestStats] = []
         self._halves: dict[EntanglementId | NetworkEntanglementId, _Half] = {}
         self._due_ps: dict[int, int] = {}
-        self._payloads: dict[tuple[str, int], int] = {}  # (sender, payload id) -> request
         self._ghz_ids: dict[int, tuple[int, str]] = {}  # network request id -> (request, role)
         self._next_ghz_id = GHZ_REQUEST_BASE
         self._open = 0
@@ -309,10 +308,11 @@ class Simulation:
             rng = self.runtime.rng(f"{node.name}/network")
             self.runtime.node(node.name).add(factory(node.name, config, context, rng))
 
-    def _wants_transport(self) -> bool:
+    def _wants_transport(self, apps: list[tuple[PluginSpec, BaseModel]]) -> bool:
         scenario = self.loaded.scenario
         wanted = scenario.transport is not None or any(r.teleport for r in scenario.requests)
-        return wanted and scenario.network is not None
+        needed = any(LayerName.TRANSPORT in spec.needs for spec, _ in apps)
+        return (wanted or needed) and scenario.network is not None
 
     def _build_transport(self, registry: PluginRegistry) -> None:
         """The transport layer above the network layer of every node (teleport requests are
@@ -327,30 +327,34 @@ class Simulation:
             r.qkd is not None or r.app_session or r.teleport is not None for r in scenario.requests
         )
 
-    def _build_app(self, registry: PluginRegistry) -> None:
-        """The application layer on top of every node: an app host (:mod:`qnetstack.apps.host`)
-        with the scenario's app (its ``app:`` section, first, so it takes ``app_session``
-        requests), the ``bbm92`` app when requests ask for QKD and the ``teleport-client``
-        when they teleport; the pair store reports measured pairs' fidelities to us."""
+    def _chosen_apps(self, registry: PluginRegistry) -> list[tuple[PluginSpec, BaseModel]]:
+        """The apps of every node's host, top first: the scenario's ``app:`` plugin (so it
+        takes ``app_session`` requests), then ``bbm92`` when requests ask for QKD and
+        ``teleport-client`` when they teleport, each with its configuration."""
         scenario = self.loaded.scenario
-        chosen: list[tuple[str, Any, BaseModel]] = []
+        chosen: list[tuple[PluginSpec, BaseModel]] = []
         if scenario.app is not None:
             spec = registry.get(LayerName.APP, scenario.app.plugin)
-            chosen.append((spec.name, spec.factory, self.loaded.plugin_configs["app"]))
+            chosen.append((spec, self.loaded.plugin_configs["app"]))
         builtins = (
             ("bbm92", Bbm92Config(), any(r.qkd is not None for r in scenario.requests)),
             ("teleport-client", TeleportClientConfig(), any(r.teleport for r in scenario.requests)),
         )
         for name, defaults, wanted in builtins:
-            if wanted and all(name != n for n, _, _ in chosen):
-                chosen.append((name, registry.get(LayerName.APP, name).factory, defaults))
-        for node in scenario.nodes:
+            if wanted and all(name != spec.name for spec, _ in chosen):
+                chosen.append((registry.get(LayerName.APP, name), defaults))
+        return chosen
+
+    def _build_app(self, chosen: list[tuple[PluginSpec, BaseModel]]) -> None:
+        """The application layer on top of every node: an app host (:mod:`qnetstack.apps.host`)
+        holding the chosen apps; the pair store reports measured pairs' fidelities to us."""
+        for node in self.loaded.scenario.nodes:
             apps: list[tuple[str, Layer]] = []
-            for name, factory, config in chosen:
+            for spec, config in chosen:
                 # the first app keeps the node's <name>/app stream (scenarios with one app run
                 # as before); the others get <name>/app/<plugin>
-                stream = f"{node.name}/app" if not apps else f"{node.name}/app/{name}"
-                apps.append((name, factory(node.name, config, self.runtime.rng(stream))))
+                stream = f"{node.name}/app" if not apps else f"{node.name}/app/{spec.name}"
+                apps.append((spec.name, spec.factory(node.name, config, self.runtime.rng(stream))))
             self.runtime.node(node.name).add(AppHost(apps))
         self.store.measure_observer = self._observe_measured
 
@@ -536,6 +540,9 @@ class Simulation:
                 stats = self._stats_of(sid)
                 if stats is not None and stats.teleport is not None:
                     self._on_qubit(node, stats, primitive, now_ps)
+                else:  # a generic app session's qubit: nobody measures it, free the memory
+                    release = ReleaseQubitRequest(primitive.slot)
+                    self.runtime.request(node, release, LayerName.APP)
                 return True
             case TeleportQubitSentIndication(session=sid):
                 stats = self._stats_of(sid)

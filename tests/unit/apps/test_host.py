@@ -16,6 +16,7 @@ from qnetstack.service import (
     Effect,
     Indicate,
     LayerName,
+    LocalProtocolError,
     PeerMessage,
     Primitive,
     SendDown,
@@ -103,6 +104,11 @@ def test_two_hosts_talk_over_a_channel() -> None:
     runtime.request("a", Ask("second", "hi"), LayerName.APP)
     runtime.run()
     assert seen == [("a", Said("second", "tick")), ("b", Said("second", "hi from a"))]
+
+
+def test_a_timer_that_names_no_hosted_app_is_a_local_error() -> None:
+    with pytest.raises(LocalProtocolError, match="names no hosted app"):
+        _host("a", "b").on_timer(("third", "tick"), 0)
 
 
 @pytest.mark.parametrize(

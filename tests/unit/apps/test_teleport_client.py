@@ -96,7 +96,7 @@ def test_a_session_offers_sends_delivers_and_closes_at_both_ends() -> None:
     assert results["b"].role == "receiver"
     for r in results.values():
         assert dict(r.result) | {"delivered": 3} == {
-            "qubits": 3, "sent": 3, "failed": 0, "delivered": 3, "error": "",
+            "qubits": 3, "pairs": 3, "sent": 3, "failed": 0, "delivered": 3, "error": "",
         }  # fmt: skip
     assert results["a"].result["delivered"] == 3
     assert runtime.pending_timers() == []
@@ -111,7 +111,7 @@ def test_failed_qubits_are_reported_once_at_the_sender_and_counted_at_both_ends(
     assert [(f.index, f.code) for f in failed] == [(1, "TIMEOUT"), (3, "TIMEOUT")]
     results = _results(seen)
     assert results["a"].result == results["b"].result == {
-        "qubits": 4, "sent": 2, "failed": 2, "delivered": 2, "error": "",
+        "qubits": 4, "pairs": 2, "sent": 2, "failed": 2, "delivered": 2, "error": "",
     }  # fmt: skip
 
 
