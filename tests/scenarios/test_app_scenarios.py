@@ -53,8 +53,11 @@ def run(data: dict[str, Any]) -> dict[str, Any]:
         ({"app": {"plugin": "bb84"}}, "app.plugin: unknown app plugin 'bb84'; available: 'bbm92'"),
         ({"app": {"plugin": "bbm92", "retransmit_timeout_s": 0}},
          "app.retransmit_timeout_s: Input should be greater than or equal to 0.000000001"),
-        ({"network": None, "requests": [{"src": "n0", "dst": "n1", "pairs": 2}]},
-         "app: an application layer needs a network layer"),
+        ({"network": {"plugin": "direct"}},
+         "requests[0].dst: no link between 'n0' and 'n2'; requests between nodes that are not "
+         "neighbours need a network layer with repeaters"),
+        ({"network": None},
+         "requests[0].dst: no link between 'n0' and 'n2'"),
         ({"requests": [{"src": "n0", "dst": "n2", "type": "measure", "measure_basis": "random",
                         "qkd": {"protocol": "e91"}}]},
          "requests[0].measure_basis: qkd protocol e91 needs each end's E91 directions"),
@@ -104,6 +107,10 @@ def test_routed_chsh_from_measured_pairs() -> None:
     w = (4 * 0.97 - 1) / 3
     expected = 2 * math.sqrt(2) * w * w  # S of a Werner pair with parameter w²
     assert abs(chsh["s"] - expected) < 3 * chsh["s_std_error"]
+    # the chsh app ran it: both ends hold the same figures, every pair was a round
+    assert chsh["engine"] == "app"
+    assert chsh["both_ends_agree"] is True
+    assert chsh["rounds"] == 3000
 
 
 def test_routed_e91_chsh_from_measured_pairs() -> None:
@@ -204,3 +211,62 @@ def test_the_teleport_client_as_the_scenarios_app_brings_the_transport_layer_it_
     assert request["app"]["n2"]["delivered"] == 3
     assert request["delivered"] == 3
     assert len(sim.store) == 0  # every pair's halves were freed
+
+
+LINK: dict[str, Any] = {
+    "nodes": [{"name": "a"}, {"name": "b"}],
+    "links": [{"nodes": ["a", "b"], "length_km": 5.0}],
+}
+
+
+def link_scenario(**changes: Any) -> dict[str, Any]:
+    """BASE on one link, without a network section (apps get the 'direct' network layer)."""
+    data = scenario(network=None, topology=None, app=None, **LINK)
+    data.update(changes)
+    return data
+
+
+def test_apps_on_one_link_run_over_the_direct_network_layer() -> None:
+    qkd = {"sample_fraction": 0.5, "epsilon_sec": 1e-3, "epsilon_cor": 1e-6}
+    data = link_scenario(requests=[
+        {"src": "a", "dst": "b", "type": "measure", "pairs": 2000, "qkd": qkd},
+        {"src": "b", "dst": "a", "type": "measure", "pairs": 500, "chsh": True},
+        {"src": "a", "dst": "b", "pairs": 50},
+    ])  # fmt: skip
+    sim = Simulation(parse_scenario(data, REGISTRY), REGISTRY)
+    assert type(sim.runtime.node("a").entity(LayerName.NETWORK)).__name__ == "Direct"
+    key, chsh, keep = sim.run()["requests"]
+    assert key["qkd"]["engine"] == "app"
+    assert key["qkd"]["keys_match"] is True
+    assert key["delivered"] == 2000
+    assert chsh["chsh"]["rounds"] == 500
+    assert chsh["chsh"]["both_ends_agree"] is True
+    # the plain request stays a link request beside them
+    assert keep["delivered"] == 50
+    assert keep["fidelity"]["n"] == 50
+
+
+def test_an_explicit_direct_network_gives_the_same_keys_as_none() -> None:
+    qkd = {"sample_fraction": 0.5, "epsilon_sec": 1e-3, "epsilon_cor": 1e-6}
+    request = {"src": "a", "dst": "b", "type": "measure", "pairs": 2000, "qkd": qkd}
+    implicit = run(link_scenario(requests=[request]))["requests"][0]["qkd"]
+    explicit = run(link_scenario(network={"plugin": "direct"}, requests=[request]))
+    assert explicit["requests"][0]["qkd"] == implicit
+    assert implicit["success"] is True
+
+
+def test_teleportation_over_one_link_needs_no_network_section() -> None:
+    """The teleportation client and the transport layer over the direct network layer: the
+    qubits arrive with the fidelity of the link's pairs ((2F + 1)/3 for a Werner pair)."""
+    data = link_scenario(
+        requests=[{"src": "a", "dst": "b", "pairs": 40, "teleport": {"state": "+"}}]
+    )
+    data["platform"]["fidelity"] = 0.9
+    request = run(data)["requests"][0]
+    teleport = request["teleport"]
+    assert teleport["delivered"] == 40
+    assert teleport["in_order"] is True
+    mean, n = request["fidelity"]["mean"], request["fidelity"]["n"]
+    expected = (2 * 0.9 + 1) / 3  # memory decoherence off (no memory_t2_s)
+    assert n == 40
+    assert abs(mean - expected) < 1e-9  # a Werner pair teleports |+⟩ with exactly this fidelity

@@ -49,7 +49,7 @@ def run(data: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        ({"network": None}, "requests[0].teleport: teleportation needs a network layer"),
+        ({"network": None}, "requests[0].dst: no link between 'n0' and 'n2'"),
         ({"requests": [{"src": "n0", "dst": "n2", "teleport": {"state": "up"}}]},
          "requests[0].teleport.state"),
         ({"requests": [{"src": "n0", "dst": "n2", "type": "measure", "teleport": {"state": "0"}}]},

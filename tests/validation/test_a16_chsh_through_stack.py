@@ -1,8 +1,8 @@
 """A16 through the stack: CHSH of Werner pairs from the EGP on the depolarising platform.
 
-Target (validation.md A16): S = 2√2(4F − 1)/3, F = 0.92 → 2.52673. The runner infers S for
-Alice A = (Z, X), Bob B = (Z ± X)/√2 from the Z/X correlators of random-basis pairs,
-S = √2 (E_ZZ + E_XX) (see :mod:`qnetstack.scenario.measured`). Tolerance: 3 standard errors.
+Target (validation.md A16): S = 2√2(4F − 1)/3, F = 0.92 → 2.52673. The ``chsh`` app infers S
+for Alice A = (Z, X), Bob B = (Z ± X)/√2 from the Z/X correlators of random-basis pairs,
+S = √2 (E_ZZ + E_XX) (see :mod:`qnetstack.apps.bell_test`). Tolerance: 3 standard errors.
 Below the threshold F = 0.7803 there is no violation.
 """
 

@@ -3,6 +3,7 @@
 * :mod:`.primitives` — what a user asks of an app and what it hands back (sessions, keys);
 * :mod:`.messages` — the PDUs two apps exchange (the QKD post-processing conversation);
 * :mod:`.bbm92` — BBM92 QKD over the network layer, key block by key block;
+* :mod:`.chsh` — a CHSH Bell test over the network layer (:mod:`.bell_test`: its figures);
 * :mod:`.teleport_client` — sessions of qubits sent by teleportation (over the transport layer);
 * :mod:`.host` — several apps on one node (the app layer as a small stack of apps);
 * :mod:`.keystore` — the ETSI GS QKD 014 shaped key store fed by the key blocks;
@@ -13,12 +14,15 @@
 from __future__ import annotations
 
 from qnetstack.apps.bbm92 import Bbm92App, key_id
-from qnetstack.apps.config import Bbm92Config, TeleportClientConfig
+from qnetstack.apps.chsh import ChshApp
+from qnetstack.apps.config import Bbm92Config, ChshConfig, TeleportClientConfig
 from qnetstack.apps.host import AppHost
 from qnetstack.apps.keystore import Key, KeyStore, KeyStoreError, KeyStoreStatus
 from qnetstack.apps.primitives import (
     AppResultIndication,
     AppSessionRequest,
+    BellTestResultIndication,
+    BellTestSessionRequest,
     BlockReport,
     KeyBlockFailedIndication,
     KeyDeliveredIndication,
@@ -38,7 +42,11 @@ __all__ = [
     "AppSessionRequest",
     "Bbm92App",
     "Bbm92Config",
+    "BellTestResultIndication",
+    "BellTestSessionRequest",
     "BlockReport",
+    "ChshApp",
+    "ChshConfig",
     "Key",
     "KeyBlockFailedIndication",
     "KeyDeliveredIndication",

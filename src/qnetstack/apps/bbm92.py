@@ -87,6 +87,7 @@ from qnetstack.apps._conversation import (
     Role,
     retransmission_timer,
 )
+from qnetstack.apps._records import pair_record
 from qnetstack.apps.config import Bbm92Config
 from qnetstack.apps.messages import (
     MISSING,
@@ -115,8 +116,6 @@ from qnetstack.apps.primitives import (
     SessionId,
 )
 from qnetstack.apps.qkd import (
-    BASIS_X,
-    BASIS_Z,
     MIN_CASCADE_QBER,
     FailureReason,
     ParameterEstimate,
@@ -133,14 +132,10 @@ from qnetstack.apps.qkd import (
 )
 from qnetstack.apps.qkd.cascade_interactive import CascadeAlice, cascade_bob
 from qnetstack.apps.qkd.e91 import (
-    E91_ALICE_ANGLES_RAD,
-    E91_BOB_ANGLES_RAD,
     E91_PREPARATION_QUALITY,
     NOT_KEY,
     chsh_from_counts,
-    e91_frame_correction,
     e91_round_kinds,
-    e91_setting_of_angle,
 )
 from qnetstack.linklayer.primitives import RequestType
 from qnetstack.network.primitives import (
@@ -148,7 +143,6 @@ from qnetstack.network.primitives import (
     NetworkErrorIndication,
     NetworkOkIndication,
 )
-from qnetstack.quantum import BELL_CORRELATION
 from qnetstack.service import (
     Effect,
     Indicate,
@@ -167,7 +161,6 @@ __all__ = ["PLUGIN", "Bbm92App", "create_bbm92", "key_id"]
 
 Bits = npt.NDArray[np.uint8]
 _PS_PER_S = 1e12
-_BASIS_CODE = {"Z": BASIS_Z, "X": BASIS_X}
 CLOSE_BLOCK = -1
 """Block index of the session's closing exchange."""
 
@@ -353,7 +346,7 @@ class Bbm92App:
         assert ok.outcome is not None
         seq = ok.entanglement_id.sequence
         session.pairs += 1
-        basis, bit = _record(session.role, ok)
+        basis, bit = pair_record(session.role, ok)
         if session.role == "alice":
             session.buffer.append((seq, basis, bit))
             request = session.request
@@ -481,30 +474,6 @@ class Bbm92App:
                 session.sid, key_id(session.sid, block), session.role, result, report
             )
         )
-
-
-def _record(role: str, ok: NetworkOkIndication) -> tuple[int, int]:
-    """This end's (basis or setting code, bit) of a measured pair, Bob's frame-corrected.
-
-    BBM92 (basis 'Z' or 'X', code 0 or 1): Bob flips his bit where the Bell state's
-    correlation in his basis is −1. E91 (an angle): the code of the end's direction; Bob's
-    record is mapped to the Φ⁺ frame by :func:`~qnetstack.apps.qkd.e91_frame_correction`
-    (which can change his setting as well as his bit).
-    """
-    assert ok.outcome is not None
-    if isinstance(ok.basis, float):
-        angles = E91_ALICE_ANGLES_RAD if role == "alice" else E91_BOB_ANGLES_RAD
-        setting = e91_setting_of_angle(ok.basis, angles)
-        if role == "alice":
-            return setting, ok.outcome
-        return e91_frame_correction(setting, ok.outcome, ok.bell_index)
-    name = ok.basis if ok.basis in _BASIS_CODE else None
-    if not isinstance(name, str):
-        raise LocalProtocolError(f"QKD pair measured in {ok.basis!r}: allowed Z, X, E91 angles")
-    if role == "alice":
-        return _BASIS_CODE[name], ok.outcome
-    flip = BELL_CORRELATION[name][ok.bell_index] == -1
-    return _BASIS_CODE[name], ok.outcome ^ int(flip)
 
 
 def _round_kinds(

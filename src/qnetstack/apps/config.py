@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Bbm92Config", "TeleportClientConfig"]
+__all__ = ["Bbm92Config", "ChshConfig", "TeleportClientConfig"]
 
 
 class Bbm92Config(BaseModel):
@@ -78,4 +78,36 @@ class TeleportClientConfig(BaseModel):
         le=1000,
         description="Retransmissions of one message before the offer (no qubit is sent: "
         "error NO_ANSWER) or the closing (error CLOSE_FAILED) gives up (0–1000).",
+    )
+
+
+class ChshConfig(BaseModel):
+    """Parameters of the ``chsh`` Bell-test application (its classical protocol).
+
+    How many pairs and which settings are the request's.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    purpose_id: int = Field(
+        2007,
+        ge=0,
+        le=2**31 - 1,
+        description="purpose_id of the app's network requests: the remote app recognises its "
+        "sessions' pairs by it (keep other requests' purpose ids different).",
+    )
+    retransmit_timeout_s: float = Field(
+        0.01,
+        ge=1e-9,
+        le=3600.0,
+        description="Floor of the retransmission timeout of the records exchange, s "
+        "(1e-9–3600); the timeout used is the larger of this and twice the longest round "
+        "trip measured so far.",
+    )
+    max_retransmissions: int = Field(
+        10,
+        ge=0,
+        le=1000,
+        description="Retransmissions of one message before the test fails with error "
+        "'timeout' at both ends (0–1000).",
     )

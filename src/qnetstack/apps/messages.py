@@ -30,6 +30,10 @@ number of blocks she announced, Bob's :class:`CloseAck`.
 Any step may instead carry :class:`Abort` (QBER above tolerance, no secret key, hashes
 differ): the block ends at both ends without a key.
 
+The CHSH test (:mod:`.chsh`) is one conversation (block 0) after the pairs: Alice's
+:class:`RecordsRequest` (her pairs), Bob's :class:`RecordsReply` (his settings and bits for
+them), Alice's :class:`BellOutcome` (S and the correlators, so both ends report the same).
+
 The teleportation client (:mod:`.teleport_client`) opens a session with :class:`QubitsOffer`
 (block 0; answered by :class:`QubitsAccept` before any qubit is sent, so the receiver knows
 the qubits of the session) and closes it with :class:`QubitsDone` (block 1; answered by
@@ -38,7 +42,9 @@ the qubits of the session) and closes it with :class:`QubitsDone` (block 1; answ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +58,7 @@ __all__ = [
     "Abort",
     "Announce",
     "AppMessage",
+    "BellOutcome",
     "Body",
     "Close",
     "CloseAck",
@@ -64,6 +71,8 @@ __all__ = [
     "QubitsDone",
     "QubitsDoneAck",
     "QubitsOffer",
+    "RecordsReply",
+    "RecordsRequest",
     "SampleReply",
     "SiftReply",
     "Verify",
@@ -201,10 +210,34 @@ class QubitsDoneAck:
     delivered: int
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class RecordsRequest:
+    """Alice's pairs of a CHSH test (sequence numbers); Bob answers with his records."""
+
+    sequences: Index
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RecordsReply:
+    """Bob's setting codes (``MISSING`` for a pair he does not hold) and frame-corrected bits,
+    in the order of the request."""
+
+    settings: Bits
+    bits: Bits
+
+
+@dataclass(frozen=True, slots=True)
+class BellOutcome:
+    """Alice's figures of the test (the same both ends report); the conversation's last
+    message."""
+
+    summary: Mapping[str, Any]
+
+
 Body = (
     Announce | SiftReply | SampleReply | ParityRequest | ParityReply | EcDone | Verify
     | KeyConfirm | KeyAck | Close | CloseAck | Abort | QubitsOffer | QubitsAccept
-    | QubitsDone | QubitsDoneAck
+    | QubitsDone | QubitsDoneAck | RecordsRequest | RecordsReply | BellOutcome
 )  # fmt: skip
 """Every body a :class:`AppMessage` can carry."""
 

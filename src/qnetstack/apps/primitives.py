@@ -35,6 +35,8 @@ from qnetstack.transport.states import PayloadState
 __all__ = [
     "AppResultIndication",
     "AppSessionRequest",
+    "BellTestResultIndication",
+    "BellTestSessionRequest",
     "BlockReport",
     "KeyBlockFailedIndication",
     "KeyDeliveredIndication",
@@ -322,3 +324,49 @@ class TeleportQubitFailedIndication(Primitive):
     index: int
     code: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class BellTestSessionRequest(Primitive):
+    """Open a CHSH test with ``remote`` on ``pairs`` measured pairs (the ``chsh`` app).
+
+    Attributes:
+        session: Chosen by the caller, unique at this node (also the network request id, so
+            it must differ from the node's other apps' sessions).
+        remote: The other end (any node the network layer can reach).
+        pairs: How many end-to-end pairs to measure (≥ 1).
+        settings: ``"random"``: each end measures in Z or X at random and S is inferred from
+            E_ZZ and E_XX; ``"e91"``: each end along one of its three E91 directions and S is
+            measured with Ekert's settings (:mod:`qnetstack.apps.bell_test`).
+        min_fidelity: Lowest acceptable fidelity of a pair (the network layer's estimate).
+        max_time_ps: Deadline of the pairs' request; 0 means none.
+    """
+
+    session: int
+    remote: str
+    pairs: int
+    settings: Literal["random", "e91"] = "random"
+    min_fidelity: float = 0.0
+    max_time_ps: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BellTestResultIndication(Primitive):
+    """The CHSH test of a session ended at this end (one per end; both carry the same figures).
+
+    Attributes:
+        session: The session.
+        role: ``"alice"`` (the end that opened it) or ``"bob"``.
+        pairs: Pairs this end measured.
+        summary: The figures (S, its standard error, the correlators and their rounds, the
+            method; :mod:`qnetstack.apps.bell_test`), ``None`` when the test failed.
+        error: Empty on success, else why (``NO_PAIRS``, ``timeout``, a network error code).
+        message: Human-readable detail of ``error``.
+    """
+
+    session: SessionId
+    role: str
+    pairs: int
+    summary: Mapping[str, Any] | None
+    error: str = ""
+    message: str = ""

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["PurificationConfig", "QnpConfig"]
+__all__ = ["DirectConfig", "PurificationConfig", "QnpConfig"]
 
 
 class PurificationConfig(BaseModel):
@@ -105,3 +105,9 @@ class QnpConfig(BaseModel):
             return self.window
         rounds = purification.rounds if purification.policy == "rounds" else purification.max_rounds
         return max(self.window, rounds + 1)
+
+
+class DirectConfig(BaseModel):
+    """The ``direct`` network layer has no parameters (what a pair must be is the request's)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from qnetstack.linklayer.primitives import RequestType
+from qnetstack.linklayer.primitives import ErrorCode, RequestType
 from qnetstack.quantum import MeasureBasis
 from qnetstack.service import Primitive
 
 __all__ = [
+    "LINK_ERROR_CODES",
     "NetworkCreateRequest",
     "NetworkEntanglementId",
     "NetworkErrorCode",
@@ -149,6 +150,17 @@ class NetworkErrorCode(StrEnum):
     REJECTED = "REJECTED"
     """The request was malformed (``number < 1``, a reused ``request_id``, the remote is this
     node), or a link layer on the path refused it (queue full, out of memory)."""
+
+
+LINK_ERROR_CODES: dict[ErrorCode, NetworkErrorCode] = {
+    ErrorCode.UNSUPPORTED: NetworkErrorCode.UNSUPPORTED,
+    ErrorCode.TIMEOUT: NetworkErrorCode.TIMEOUT,
+    ErrorCode.EXPIRED: NetworkErrorCode.EXPIRED,
+    ErrorCode.REJECTED: NetworkErrorCode.REJECTED,
+    ErrorCode.OUT_OF_MEMORY: NetworkErrorCode.REJECTED,
+}
+"""The network error a link layer's error becomes (a link that cannot hold the pairs refuses
+the request)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,7 +122,6 @@ from qnetstack.linklayer.primitives import (
     E91_REMOTE_ANGLES_RAD,
     CreateRequest,
     EntanglementId,
-    ErrorCode,
     ErrorIndication,
     OkIndication,
     ReleaseRequest,
@@ -158,6 +157,7 @@ from qnetstack.network.messages import (
     pair_json,
 )
 from qnetstack.network.primitives import (
+    LINK_ERROR_CODES,
     NetworkCreateRequest,
     NetworkEntanglementId,
     NetworkErrorCode,
@@ -195,11 +195,7 @@ __all__ = ["PLUGIN", "TRANSITIONS", "CircuitState", "Qnp", "create_qnp"]
 
 _PS_PER_S = 1e12
 _N = NetworkErrorCode
-_LINK_CODES = {
-    ErrorCode.UNSUPPORTED: _N.UNSUPPORTED, ErrorCode.TIMEOUT: _N.TIMEOUT,
-    ErrorCode.EXPIRED: _N.EXPIRED, ErrorCode.REJECTED: _N.REJECTED,
-    ErrorCode.OUT_OF_MEMORY: _N.REJECTED,
-}  # fmt: skip
+_LINK_CODES = LINK_ERROR_CODES
 
 
 class Qnp:

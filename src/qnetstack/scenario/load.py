@@ -17,6 +17,7 @@ import annotated_types
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from qnetstack.network.direct import DIRECT_PLUGIN
 from qnetstack.network.topology import TopologyError
 from qnetstack.runtime.plugins import PluginError, PluginRegistry
 from qnetstack.scenario.schema import LinkSpec, NodeSpec, PluginChoice, RequestSpec, Scenario
@@ -267,14 +268,6 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
         issues.append(ScenarioIssue("nodes", "at least two nodes are needed (or a topology)"))
     if not scenario.links:
         issues.append(ScenarioIssue("links", "at least one link is needed (or a topology)"))
-    if scenario.transport is not None and scenario.network is None:
-        issues.append(
-            ScenarioIssue("transport", "a transport layer needs a network layer (network: ...)")
-        )
-    if scenario.app is not None and scenario.network is None:
-        issues.append(
-            ScenarioIssue("app", "an application layer needs a network layer (network: ...)")
-        )
     if not scenario.nodes:
         return issues  # every name elsewhere would be reported unknown
     names = [node.name for node in scenario.nodes]
@@ -312,7 +305,7 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
         if request.src == request.dst:
             issues.append(ScenarioIssue(f"requests[{i}].dst", "must differ from src"))
         elif (
-            scenario.network is None
+            (scenario.network is None or scenario.network.plugin == DIRECT_PLUGIN)
             and {request.src, request.dst} <= known
             and frozenset((request.src, request.dst)) not in pairs
         ):
@@ -320,19 +313,19 @@ def check_semantics(scenario: Scenario) -> list[ScenarioIssue]:
                 ScenarioIssue(
                     f"requests[{i}].dst",
                     f"no link between {request.src!r} and {request.dst!r}; requests between "
-                    "nodes that are not neighbours need a network layer (network: {plugin: qnp})",
+                    "nodes that are not neighbours need a network layer with repeaters "
+                    "(network: {plugin: qnp})",
                 )
             )
         if scenario.network is not None and request.type == "measure" and request.atomic:
             issues.append(
                 ScenarioIssue(f"requests[{i}].atomic", "measured pairs are never held together")
             )
-        if request.app_session and (scenario.app is None or scenario.network is None):
+        if request.app_session and scenario.app is None:
             issues.append(
                 ScenarioIssue(
                     f"requests[{i}].app_session",
-                    "an app session needs an application plugin over a network layer: add "
-                    "network: {plugin: qnp} and app: {plugin: NAME}",
+                    "an app session needs an application plugin: add app: {plugin: NAME}",
                 )
             )
         if request.app_session and (request.qkd or request.teleport or request.ghz):
@@ -408,17 +401,11 @@ def _check_measure_apps(i: int, request: RequestSpec) -> list[ScenarioIssue]:
 
 
 def _check_teleport(i: int, request: RequestSpec, scenario: Scenario) -> list[ScenarioIssue]:
-    """Teleportation runs over the network layer's end-to-end pairs, kept in memory."""
+    """Teleportation runs over the network layer's end-to-end pairs, kept in memory (between
+    neighbours of a scenario without ``network:``, over the ``direct`` network layer)."""
     if request.teleport is None:
         return []
     issues = []
-    if scenario.network is None:
-        issues.append(
-            ScenarioIssue(
-                f"requests[{i}].teleport",
-                "teleportation needs a network layer: add network: {plugin: qnp}",
-            )
-        )
     if request.type != "keep":
         issues.append(
             ScenarioIssue(

@@ -20,6 +20,7 @@ Werner pairs). No app reads it.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from qnetstack.apps import (
     KeyStore,
     QkdSessionEndIndication,
 )
+from qnetstack.apps.bell_test import E91_TERM_ANGLES_RAD, E91_TERMS
 from qnetstack.apps.qkd import asymptotic_key_fraction, inferred_chsh
 from qnetstack.apps.qkd.e91 import E91_PREPARATION_QUALITY, chsh_from_counts
 from qnetstack.quantum import BELL_CORRELATION
@@ -220,18 +222,27 @@ class QkdAppRecord:
                 counts[term][0] += rounds
                 counts[term][1] += disagreements
         if any(n for n, _ in counts):
-            s, error, correlators = chsh_from_counts([(n, d) for n, d in counts])
-            return {"s": s, "s_std_error": error, "violation": s > 2.0,
-                    "correlators": list(correlators), "rounds": [n for n, _ in counts],
+            s, error, values = chsh_from_counts([(n, d) for n, d in counts])
+            correlators = {
+                name: {"value": _finite(value), "pairs": n, "alice_angle_rad": angles[0],
+                       "bob_angle_rad": angles[1]}
+                for name, value, (n, _), angles in zip(
+                    E91_TERMS, values, counts, E91_TERM_ANGLES_RAD, strict=True
+                )
+            }  # fmt: skip
+            return {"s": _finite(s), "s_std_error": _finite(error), "violation": s > 2.0,
+                    "correlators": correlators, "rounds": [n for n, _ in counts],
                     "method": "measured on the CHSH rounds (E91 settings)"}  # fmt: skip
         (k_z, k_x) = (sum(b["sample_per_basis"][i] for b in blocks) for i in (0, 1))
         (e_z, e_x) = (sum(b["errors_per_basis"][i] for b in blocks) for i in (0, 1))
         if not (k_z and k_x):
             return None
-        inferred = inferred_chsh(1 - 2 * e_z / k_z, k_z, 1 - 2 * e_x / k_x, k_x)
+        e_zz, e_xx = 1 - 2 * e_z / k_z, 1 - 2 * e_x / k_x
+        inferred = inferred_chsh(e_zz, k_z, e_xx, k_x)
         assert inferred is not None
         s, error = inferred
-        return {"s": s, "s_std_error": error, "violation": s > 2.0,
+        correlators = {"ZZ": {"value": e_zz, "pairs": k_z}, "XX": {"value": e_xx, "pairs": k_x}}
+        return {"s": s, "s_std_error": error, "violation": s > 2.0, "correlators": correlators,
                 "method": "inferred from the disclosed samples' Z/X correlators"}  # fmt: skip
 
     def _predicted(self) -> dict[str, float | None]:
@@ -258,6 +269,10 @@ class QkdAppRecord:
                 "estimate": errors / sample if sample else None,
             }
         return out
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
 
 
 def bell_figures(state: Any) -> tuple[float, float, float]:

@@ -296,19 +296,22 @@ class RequestSpec(BaseModel):
         False,
         description="Estimate the CHSH value S of the measured pairs (needs type 'measure'): "
         "inferred from the Z/X correlators with measure_basis 'random', measured with "
-        "Ekert's rotated settings with measure_basis 'e91'; reported in 'chsh'.",
+        "Ekert's rotated settings with measure_basis 'e91'; reported in 'chsh'. Without "
+        "'qkd' the 'chsh' app runs the test on every pair; with 'qkd' S is the QKD app's "
+        "(E91: its CHSH rounds; BBM92: its disclosed sample).",
     )
     app_session: bool = Field(
         False,
         description="Serve this request by the scenario's application plugin (its 'app:' "
-        "section; needs a network layer): the runner opens a session of `pairs` pairs at src "
+        "section): the runner opens a session of `pairs` pairs at src "
         "with AppSessionRequest and reports what each end's app answers in the request's "
         "'app' entry.",
     )
     teleport: TeleportSpec | None = Field(
         None,
         description="Send `pairs` qubits in this state from src to dst by teleportation "
-        "(needs a network layer; type 'keep'); the result goes to the request's 'teleport' "
+        "(type 'keep'; without a network section src and dst must be neighbours); the result "
+        "goes to the request's 'teleport' "
         "entry and 'fidelity' is the delivered qubits' fidelity to the state sent.",
     )
     ghz: GhzSpec | None = Field(
@@ -350,11 +353,12 @@ class Scenario(BaseModel):
     network: PluginChoice | None = Field(
         None,
         description="Network-layer protocol plugin (e.g. 'qnp') and its parameters; needed "
-        "for requests between nodes that are not neighbours.",
+        "for requests between nodes that are not neighbours. Without it, apps and the "
+        "transport layer run over 'direct' (neighbours only, each pair one link pair).",
     )
     transport: PluginChoice | None = Field(
         None,
-        description="Transport-layer plugin (e.g. 'teleport') and its parameters; needs a "
+        description="Transport-layer plugin (e.g. 'teleport') and its parameters, above the "
         "network layer. Added with its defaults when a request teleports.",
     )
     app: PluginChoice | None = Field(

@@ -40,6 +40,9 @@ from qnetstack.apps import (
     AppResultIndication,
     AppSessionRequest,
     Bbm92Config,
+    BellTestResultIndication,
+    BellTestSessionRequest,
+    ChshConfig,
     KeyBlockFailedIndication,
     KeyDeliveredIndication,
     QkdSessionEndIndication,
@@ -61,7 +64,9 @@ from qnetstack.linklayer.primitives import (
     ReleaseRequest,
     RequestType,
 )
+from qnetstack.network.config import DirectConfig
 from qnetstack.network.context import NetworkContext
+from qnetstack.network.direct import DIRECT_PLUGIN
 from qnetstack.network.primitives import (
     NetworkCreateRequest,
     NetworkEntanglementId,
@@ -75,10 +80,10 @@ from qnetstack.physical.qstore import PairState, PairStore
 from qnetstack.physical.station import AttemptStation, Station
 from qnetstack.quantum import BELL_CORRELATION, MeasureBasis
 from qnetstack.runtime import PluginRegistry, Runtime, fibre_delay_ps
-from qnetstack.scenario.e91 import E91Records, e91_chsh_json, e91_qkd_json
+from qnetstack.scenario.chsh_app import ChshAppRecord
 from qnetstack.scenario.ghz import GHZ_REQUEST_BASE, GhzRequest
 from qnetstack.scenario.load import LoadedScenario
-from qnetstack.scenario.measured import MeasuredRecords, chsh_json, qkd_json, qkd_parameters
+from qnetstack.scenario.measured import qkd_parameters
 from qnetstack.scenario.qkd_app import QkdAppRecord, bell_figures
 from qnetstack.scenario.routing import make_router
 from qnetstack.scenario.schema import RoutingSpec
@@ -110,13 +115,12 @@ class RequestStats:
     error_messages: list[str] = field(default_factory=list)
     last_delivery_ps: int | None = None
     finished: bool = False
-    records: MeasuredRecords | None = None  # 'measure' requests with qkd or chsh
-    e91: E91Records | None = None  # the same, with measure_basis 'e91'
     qkd: dict[str, Any] | None = None
     chsh: dict[str, Any] | None = None
     teleport: _TeleportStats | None = None
     ghz: GhzRequest | None = None
-    app_qkd: QkdAppRecord | None = None  # 'qkd' through the network layer: run by an app
+    app_qkd: QkdAppRecord | None = None  # 'qkd' requests: run by the bbm92 app
+    app_chsh: ChshAppRecord | None = None  # 'chsh' requests without qkd: run by the chsh app
     app: dict[str, Any] | None = None  # app_session requests: each end's AppResultIndication
 
     def to_json(self) -> dict[str, Any]:
@@ -225,13 +229,22 @@ class Simulation:
         self.stations: list[Station] = []
         self._build(link_spec.factory, loaded.plugin_configs["link_layer"])
         self.graph: nx.Graph[str] | None = None
+        """The network layer's topology when the scenario has one (requests are then network
+        requests); None for a link-only scenario, even under apps (see below)."""
         if scenario.network is not None:
             network_spec = registry.get(LayerName.NETWORK, scenario.network.plugin)
-            self._build_network(network_spec.factory, loaded.plugin_configs["network"])
+            self.graph = self._build_network(network_spec.factory, loaded.plugin_configs["network"])
         apps = self._chosen_apps(registry) if self._wants_app() else []
-        if self._wants_transport(apps):
+        transport = self._wants_transport(apps)
+        if (apps or transport) and scenario.network is None:
+            # Apps speak the network layer's service: over one link it is the 'direct' layer
+            # (each end-to-end pair one link pair); the scenario's own requests stay link
+            # requests, so link-only results do not change.
+            direct = registry.get(LayerName.NETWORK, DIRECT_PLUGIN)
+            self._build_network(direct.factory, DirectConfig())
+        if transport:
             self._build_transport(registry)
-        self._app_records: dict[frozenset[str], list[QkdAppRecord]] = {}
+        self._app_records: dict[frozenset[str], list[QkdAppRecord | ChshAppRecord]] = {}
         self._has_app = bool(apps)
         if self._has_app:
             self._build_app(apps)
@@ -283,7 +296,7 @@ class Simulation:
             stack.add(self.platform.create_node(name, links, runtime.rng(f"{name}/physical")))
             stack.add(link_factory(name, link_config, links, runtime.rng(f"{name}/link")))
 
-    def _build_network(self, factory: Any, config: BaseModel) -> None:
+    def _build_network(self, factory: Any, config: BaseModel) -> nx.Graph[str]:
         """The network layer on top of every node, with the topology as its context.
 
         Classical messages between nodes that are not neighbours take the shortest fibre path
@@ -295,7 +308,6 @@ class Simulation:
         graph.add_nodes_from(node.name for node in scenario.nodes)
         for link, info in zip(scenario.links, self.link_infos, strict=True):
             graph.add_edge(*link.nodes, length_km=link.length_km, link=info)
-        self.graph = graph
         lengths = dict(nx.all_pairs_dijkstra_path_length(graph, weight="length_km"))
 
         def delay(src: str, dst: str) -> int | None:
@@ -307,12 +319,13 @@ class Simulation:
         for node in scenario.nodes:
             rng = self.runtime.rng(f"{node.name}/network")
             self.runtime.node(node.name).add(factory(node.name, config, context, rng))
+        return graph
 
     def _wants_transport(self, apps: list[tuple[PluginSpec, BaseModel]]) -> bool:
         scenario = self.loaded.scenario
         wanted = scenario.transport is not None or any(r.teleport for r in scenario.requests)
         needed = any(LayerName.TRANSPORT in spec.needs for spec, _ in apps)
-        return (wanted or needed) and scenario.network is not None
+        return wanted or needed
 
     def _build_transport(self, registry: PluginRegistry) -> None:
         """The transport layer above the network layer of every node (teleport requests are
@@ -321,10 +334,9 @@ class Simulation:
 
     def _wants_app(self) -> bool:
         scenario = self.loaded.scenario
-        if scenario.network is None:
-            return False
         return scenario.app is not None or any(
-            r.qkd is not None or r.app_session or r.teleport is not None for r in scenario.requests
+            r.qkd is not None or r.chsh or r.app_session or r.teleport is not None
+            for r in scenario.requests
         )
 
     def _chosen_apps(self, registry: PluginRegistry) -> list[tuple[PluginSpec, BaseModel]]:
@@ -338,6 +350,7 @@ class Simulation:
             chosen.append((spec, self.loaded.plugin_configs["app"]))
         builtins = (
             ("bbm92", Bbm92Config(), any(r.qkd is not None for r in scenario.requests)),
+            ("chsh", ChshConfig(), any(r.chsh and r.qkd is None for r in scenario.requests)),
             ("teleport-client", TeleportClientConfig(), any(r.teleport for r in scenario.requests)),
         )
         for name, defaults, wanted in builtins:
@@ -389,16 +402,14 @@ class Simulation:
         for index, spec in enumerate(self.loaded.scenario.requests):
             start_ps = round(spec.start_s * _PS_PER_S)
             stats = RequestStats(index, spec.src, spec.dst, spec.pairs, start_ps, spec.type)
-            if (spec.qkd is not None or spec.chsh) and spec.measure_basis == "e91":
-                stats.e91 = E91Records()
-            elif spec.qkd is not None or spec.chsh:
-                stats.records = MeasuredRecords()
             self.requests.append(stats)
             self._due_ps[index] = start_ps
             self._open += 1
-            if spec.qkd is not None and self.graph is not None:
-                stats.records = stats.e91 = None  # the app keeps its own records
+            if spec.qkd is not None:
                 self._schedule_app_qkd(stats, start_ps)
+                continue
+            if spec.chsh:
+                self._schedule_app_chsh(stats, start_ps)
                 continue
             if spec.app_session:
                 stats.request_type = "app"
@@ -465,6 +476,22 @@ class Simulation:
         )
         self.runtime.request_at(start_ps, spec.src, session, LayerName.APP)
 
+    def _schedule_app_chsh(self, stats: RequestStats, start_ps: int) -> None:
+        """Open a Bell test on the source's ``chsh`` app at the start time."""
+        spec = self.loaded.scenario.requests[stats.index]
+        record = ChshAppRecord(spec.src, spec.dst)
+        stats.app_chsh = record
+        self._app_records.setdefault(frozenset((spec.src, spec.dst)), []).append(record)
+        session = BellTestSessionRequest(
+            session=stats.index,
+            remote=spec.dst,
+            pairs=spec.pairs,
+            settings="e91" if spec.measure_basis == "e91" else "random",
+            min_fidelity=spec.min_fidelity,
+            max_time_ps=round(spec.max_time_s * _PS_PER_S),
+        )
+        self.runtime.request_at(start_ps, spec.src, session, LayerName.APP)
+
     def _stats_of(self, sid: SessionId) -> RequestStats | None:
         """The request a session serves (the runner numbers sessions by request index)."""
         if 0 <= sid.number < len(self.requests) and self.requests[sid.number].src == sid.origin:
@@ -496,21 +523,39 @@ class Simulation:
                 if stats is not None and stats.app_qkd is not None:
                     stats.app_qkd.on_failed(primitive)
                 return True
+            case BellTestResultIndication(session=sid):
+                stats = self._stats_of(sid)
+                if stats is None or stats.app_chsh is None:
+                    return True
+                stats.app_chsh.on_result(primitive)
+                self._session_end(stats, primitive, stats.app_chsh.finished, now_ps)
+                return True
             case QkdSessionEndIndication(session=sid):
                 stats = self._stats_of(sid)
                 if stats is None or stats.app_qkd is None:
                     return True
                 stats.app_qkd.on_end(primitive)
-                if primitive.role == "alice":
-                    stats.delivered = primitive.pairs
-                    stats.last_delivery_ps = now_ps
-                    if primitive.error:
-                        stats.errors[primitive.error] = stats.errors.get(primitive.error, 0) + 1
-                        stats.error_messages.append(f"{primitive.error}: {primitive.message}")
-                if stats.app_qkd.finished and not stats.finished:
-                    self._finish(stats)
+                self._session_end(stats, primitive, stats.app_qkd.finished, now_ps)
                 return True
         return False
+
+    def _session_end(
+        self,
+        stats: RequestStats,
+        end: BellTestResultIndication | QkdSessionEndIndication,
+        finished: bool,
+        now_ps: int,
+    ) -> None:
+        """One end of a QKD or CHSH session ended: Alice's end gives the pairs measured and
+        the error; the request is done when the record says both ends are."""
+        if end.role == "alice":
+            stats.delivered = end.pairs
+            stats.last_delivery_ps = now_ps
+            if end.error:
+                stats.errors[end.error] = stats.errors.get(end.error, 0) + 1
+                stats.error_messages.append(f"{end.error}: {end.message}")
+        if finished and not stats.finished:
+            self._finish(stats)
 
     def _schedule_teleport(self, stats: RequestStats, start_ps: int) -> None:
         """Open a session of ``pairs`` qubits on the source's teleportation client at the start
@@ -698,26 +743,11 @@ class Simulation:
     ) -> None:
         """A measured pair counts when both ends used the same basis (sifting): an error is
         an outcome parity that contradicts the announced Bell state. For QKD/CHSH requests
-        both ends' records are kept too (source end = Alice), see :mod:`.measured`."""
+        QKD and CHSH are apps: they keep their own records."""
         if ok.basis is None or other.basis is None or ok.outcome is None or other.outcome is None:
             return
         if not (isinstance(ok.basis, str) and isinstance(other.basis, str)):
-            # E91 angles: the per-basis error count needs named bases; the E91 records keep
-            # the pair (Bob's frame corrected by the announced Bell state, see .e91).
-            angle, other_angle = ok.basis, other.basis
-            if (
-                stats.e91 is not None
-                and isinstance(angle, float)
-                and isinstance(other_angle, float)
-            ):
-                ends = (angle, ok.outcome), (other_angle, other.outcome)
-                alice_end, bob_end = ends if other.node == stats.dst else ends[::-1]
-                stats.e91.add(alice_end, bob_end, ok.bell_index)
-            return
-        if stats.records is not None and ok.basis in ("Z", "X") and other.basis in ("Z", "X"):
-            mine, theirs = (ok.basis, ok.outcome), (other.basis, other.outcome)
-            alice, bob = (mine, theirs) if other.node == stats.dst else (theirs, mine)
-            stats.records.add(alice, bob, BELL_CORRELATION[ok.basis][ok.bell_index])
+            return  # E91 angles: the per-basis error count needs named bases
         if ok.basis != other.basis:
             return
         expected_equal = BELL_CORRELATION[ok.basis][ok.bell_index] == 1
@@ -775,7 +805,9 @@ class Simulation:
         }
 
     def _measured_apps(self, stats: RequestStats) -> None:
-        """QKD post-processing and the CHSH estimate of a request's measured pairs."""
+        """The ``qkd`` and ``chsh`` entries of a request from what its app indicated (with
+        ``qkd`` and ``chsh: true``, the CHSH value is the QKD app's: measured on E91's CHSH
+        rounds, or inferred from BBM92's disclosed samples — the key bits stay secret)."""
         spec = self.loaded.scenario.requests[stats.index]
         if stats.app_qkd is not None:
             assert spec.qkd is not None
@@ -783,25 +815,13 @@ class Simulation:
             duration_s = max(0, end_ps - stats.start_ps) / _PS_PER_S
             stats.qkd = stats.app_qkd.to_json(spec.qkd.protocol, duration_s)
             stats.fidelities = list(stats.app_qkd.fidelities)
-            return
-        if stats.e91 is not None:
-            end_ps = stats.last_delivery_ps if stats.last_delivery_ps is not None else 0
-            duration_s = max(0, end_ps - stats.start_ps) / _PS_PER_S
             if spec.chsh:
-                stats.chsh = e91_chsh_json(stats.e91.sift())
-            if spec.qkd is not None:
-                seed = self.runtime.rngs.seed_sequence(f"app/qkd/{stats.index}")
-                stats.qkd = e91_qkd_json(stats.e91, spec.qkd, seed, duration_s)
+                stats.chsh = stats.qkd["chsh"]
             return
-        if stats.records is None:
-            return
-        if spec.chsh:
-            stats.chsh = chsh_json(stats.records)
-        if spec.qkd is not None:
-            end_ps = stats.last_delivery_ps if stats.last_delivery_ps is not None else 0
-            duration_s = max(0, end_ps - stats.start_ps) / _PS_PER_S
-            seed = self.runtime.rngs.seed_sequence(f"app/qkd/{stats.index}")
-            stats.qkd = qkd_json(stats.records, spec.qkd, seed, duration_s)
+        if stats.app_chsh is not None:
+            stats.chsh = stats.app_chsh.chsh_json()
+            stats.sifted = stats.app_chsh.sifted()
+            stats.fidelities = list(stats.app_chsh.fidelities)
 
     def _link_json(self, info: LinkInfo, index: int) -> dict[str, Any]:
         geometry = info.geometry

@@ -1,17 +1,13 @@
-"""The scenario's E91 options: protocol and basis must match; records are frame-corrected."""
+"""The scenario's E91 options: protocol and basis must match."""
 
 from __future__ import annotations
-
-import math
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
-from qnetstack.apps.qkd import E91_ALICE_ANGLES_RAD, E91_BOB_ANGLES_RAD
 from qnetstack.cli import app
 from qnetstack.scenario import ScenarioError, parse_scenario
-from qnetstack.scenario.e91 import E91Records, e91_chsh_json
 
 
 def scenario(**request):
@@ -76,41 +72,3 @@ def test_cli_reports_the_mismatch_with_exit_code_2(tmp_path):
     assert result.exit_code == 2, result.output
     assert "requests[0].measure_basis" in result.output
     assert "Traceback" not in result.output
-
-
-def test_records_map_angles_to_settings_and_correct_bobs_frame():
-    records = E91Records()
-    pi4, pi2, pi34 = E91_BOB_ANGLES_RAD
-    records.add((E91_ALICE_ANGLES_RAD[1], 0), (pi4, 1), 0)  # Φ⁺: kept as is
-    records.add((E91_ALICE_ANGLES_RAD[0], 1), (pi4, 1), 1)  # Ψ⁺: π/4 → 3π/4, no flip
-    records.add((E91_ALICE_ANGLES_RAD[2], 0), (pi2, 1), 2)  # Φ⁻: X stays X, flipped
-    records.add((E91_ALICE_ANGLES_RAD[2], 1), (pi34, 0), 3)  # Ψ⁻: same setting, flipped
-    assert records.alice_settings == [1, 0, 2, 2]
-    assert records.bob_settings == [0, 2, 1, 2]
-    assert records.bob_bits == [1, 1, 0, 1]
-    result = records.sift()
-    assert result.sifted.alice.tolist() == [0, 0]  # (A π/4, B π/4) and (A X, B X)
-    assert result.sifted.bob.tolist() == [1, 0]
-
-
-def test_chsh_entry_lists_the_four_measured_correlators():
-    records = E91Records()
-    # One round per CHSH term, outcomes chosen so that E = +1, +1, +1, −1 → S = 4.
-    a0, a1 = E91_ALICE_ANGLES_RAD[2], E91_ALICE_ANGLES_RAD[0]
-    b0, b1 = E91_BOB_ANGLES_RAD[0], E91_BOB_ANGLES_RAD[2]
-    for alice, bob, same in ((a0, b0, True), (a0, b1, True), (a1, b0, True), (a1, b1, False)):
-        records.add((alice, 0), (bob, 0 if same else 1), 0)
-    entry = e91_chsh_json(records.sift())
-    assert entry["s"] == pytest.approx(4.0)
-    assert entry["s_std_error"] == pytest.approx(0.0)
-    assert [c["value"] for c in entry["correlators"].values()] == [1.0, 1.0, 1.0, -1.0]
-    assert entry["correlators"]["A1B1"]["alice_angle_rad"] == 0.0
-    assert entry["correlators"]["A1B1"]["bob_angle_rad"] == pytest.approx(3 * math.pi / 4)
-    assert entry["violation"] is True
-
-
-def test_chsh_entry_without_rounds_is_null():
-    entry = e91_chsh_json(E91Records().sift())
-    assert entry["s"] is None
-    assert entry["s_std_error"] is None
-    assert entry["violation"] is False

@@ -1,8 +1,6 @@
-"""The scenario's qkd/chsh options: bad input is named by field; the records' frame correction."""
+"""The scenario's qkd/chsh options: bad input is named by field."""
 
 from __future__ import annotations
-
-import math
 
 import pytest
 import yaml
@@ -10,7 +8,6 @@ from typer.testing import CliRunner
 
 from qnetstack.cli import app
 from qnetstack.scenario import ScenarioError, parse_scenario
-from qnetstack.scenario.measured import MeasuredRecords, chsh_json
 
 
 def scenario(**request):
@@ -92,29 +89,3 @@ def test_cli_reports_bad_qkd_input_with_exit_code_2(tmp_path):
     assert result.exit_code == 2, result.output
     assert "requests[0].qkd.epsilon_sec" in result.output
     assert "Traceback" not in result.output
-
-
-def test_bob_flips_his_bit_only_for_anti_correlated_equal_bases():
-    records = MeasuredRecords()
-    records.add(("Z", 0), ("Z", 1), -1)  # anti-correlated in Z: corrected to 0
-    records.add(("X", 1), ("X", 1), 1)  # correlated: kept
-    records.add(("Z", 1), ("X", 0), -1)  # bases differ: no correction defined, kept
-    assert records.bob_bits == [0, 1, 0]
-    assert records.correlator("Z", "Z") == (1.0, 1)
-    assert records.correlator("Z", "X") == (-1.0, 1)
-
-
-def test_chsh_from_records_is_sqrt2_times_the_correlator_sum():
-    records = MeasuredRecords()
-    # ZZ: 3 equal, 1 different → E = 0.5; XX: 4 equal → E = 1.
-    for bob in (0, 0, 0, 1):
-        records.add(("Z", 0), ("Z", bob), 1)
-    for _ in range(4):
-        records.add(("X", 1), ("X", 1), 1)
-    result = chsh_json(records)
-    assert result["s"] == pytest.approx(math.sqrt(2) * 1.5, abs=1e-12)
-    # Var(E_ZZ) = (1 − 0.25)/4, Var(E_XX) = 0; σ_S = √2·√(0.1875).
-    assert result["s_std_error"] == pytest.approx(math.sqrt(2 * 0.1875), abs=1e-12)
-    assert result["s_horodecki_xz"] == pytest.approx(2 * math.hypot(0.5, 1.0), abs=1e-12)
-    assert result["violation"] is True
-    assert result["correlators"]["ZX"] == {"value": None, "pairs": 0}
