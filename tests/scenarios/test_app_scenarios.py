@@ -174,11 +174,13 @@ def test_the_summary_shows_the_blocks_of_app_run_qkd(write_scenario: Any) -> Non
 def test_qkd_and_teleportation_share_the_app_layer_of_every_node() -> None:
     """A QKD session and a teleport session in one run: every node's app host holds both apps
     (the scenario's first); each request is served by its own."""
+    qkd_request = {**BASE["requests"][0], "pairs": 3000}  # one block with a finite key
     both = scenario(
+        app={"plugin": "bbm92", "block_pairs": 3000},
         requests=[
-            BASE["requests"][0],
+            qkd_request,
             {"src": "n2", "dst": "n0", "pairs": 20, "teleport": {"state": "+"}},
-        ]
+        ],
     )
     sim = Simulation(parse_scenario(both, REGISTRY), REGISTRY)
     host = sim.runtime.node("n1").entity(LayerName.APP)

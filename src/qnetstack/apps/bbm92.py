@@ -116,11 +116,11 @@ from qnetstack.apps.primitives import (
     SessionId,
 )
 from qnetstack.apps.qkd import (
-    MIN_CASCADE_QBER,
     FailureReason,
     ParameterEstimate,
     PostprocessingParameters,
     binary_entropy,
+    cascade_qber,
     disclosed_estimate,
     inferred_chsh,
     key_blocks,
@@ -640,8 +640,7 @@ def _bob_block(
     in_sample = np.zeros(len(sifted_bits), dtype=np.bool_)
     in_sample[sample] = True
     key = sifted_bits[~in_sample]
-    ec_qber = max(estimate.qber, MIN_CASCADE_QBER)
-    cascade = cascade_bob(key, ec_qber, np.random.default_rng(announce.public_seed),
+    cascade = cascade_bob(key, cascade_qber(estimate), np.random.default_rng(announce.public_seed),
                           passes=params.cascade_passes)  # fmt: skip
     try:
         query = next(cascade)

@@ -88,6 +88,7 @@ from qnetstack.apps.qkd.pipeline import (
     PostprocessingParameters,
     PostprocessingResult,
     QkdRngs,
+    cascade_qber,
     key_blocks,
     run_postprocessing,
 )
@@ -149,6 +150,7 @@ __all__ = [
     "binary_entropy",
     "cascade",
     "cascade_bob",
+    "cascade_qber",
     "channel_transmittance",
     "chsh_from_correlators",
     "correlator",
