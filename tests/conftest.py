@@ -90,3 +90,17 @@ def record_validation(request: pytest.FixtureRequest) -> RecordValidation:
             handle.write(json.dumps(line) + "\n")
 
     return record
+
+
+_SLOW_DIRECTORIES = ("validation", "properties", "course")
+"""Every test under these is ``slow``: statistical runs against published values, hypothesis
+state machines, whole course lessons. ``pytest -m "not slow"`` skips them for a fast inner
+loop; CI runs everything."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        path = item.path.resolve()
+        if path.is_relative_to(tests) and path.relative_to(tests).parts[0] in _SLOW_DIRECTORIES:
+            item.add_marker(pytest.mark.slow)

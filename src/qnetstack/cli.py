@@ -24,6 +24,8 @@ from qnetstack.commands.compare import compare_routing
 from qnetstack.commands.sweep import sweep
 from qnetstack.commands.trace import trace
 from qnetstack.network.routing import RoutingRegistry
+from qnetstack.network.swap import SwapPolicyRegistry
+from qnetstack.registry import NamedRegistry
 from qnetstack.runtime.plugins import PluginRegistry
 from qnetstack.scenario.load import LoadedScenario, ScenarioError, load_scenario
 from qnetstack.scenario.simulation import Simulation
@@ -167,15 +169,26 @@ def plugins() -> None:
     _out.print(table)
     for problem in registry.load_errors:
         _err.print(f"[yellow]warning:[/] plugin failed to load: {problem}", highlight=False)
-    strategies = RoutingRegistry.from_entry_points()
-    routing = Table(title="routing strategies (scenario: routing: {strategy: NAME})")
-    routing.add_column("name", style="bold")
-    routing.add_column("description")
-    for cls in strategies.all():
-        routing.add_row(cls.name, cls.description)
-    _out.print(routing)
-    for problem in strategies.load_errors:
-        _err.print(f"[yellow]warning:[/] routing strategy failed to load: {problem}")
+    _print_named(
+        RoutingRegistry.from_entry_points(),
+        "routing strategies (scenario: routing: {strategy: NAME})",
+    )
+    _print_named(
+        SwapPolicyRegistry.from_entry_points(),
+        "swap policies (scenario: network: {plugin: qnp, swap_policy: NAME})",
+    )
+
+
+def _print_named(registry: NamedRegistry[Any], title: str) -> None:
+    """One table of a seam's classes (name, description) and its load errors as warnings."""
+    table = Table(title=title)
+    table.add_column("name", style="bold")
+    table.add_column("description")
+    for cls in registry.all():
+        table.add_row(cls.name, cls.description)
+    _out.print(table)
+    for problem in registry.load_errors:
+        _err.print(f"[yellow]warning:[/] {registry.kind} failed to load: {problem}")
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:

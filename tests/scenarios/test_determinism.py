@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from helpers import QUICKSTART
 
 
@@ -24,6 +26,7 @@ def without_wall_time(text: str) -> str:
     return json.dumps(data, indent=2, sort_keys=False)
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_results_json(tmp_path):
     first = cli_run(tmp_path / "one.json")
     second = cli_run(tmp_path / "two.json")
@@ -33,6 +36,7 @@ def test_same_seed_gives_identical_results_json(tmp_path):
     assert all(a.strip().startswith('"wall_s"') for a, _ in diff)
 
 
+@pytest.mark.slow
 def test_another_seed_gives_other_attempts(tmp_path):
     base = json.loads(cli_run(tmp_path / "base.json"))
     other = json.loads(cli_run(tmp_path / "other.json", "--seed", "43"))

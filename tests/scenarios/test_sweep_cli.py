@@ -39,6 +39,7 @@ def _expected_keys(registry: PluginRegistry) -> set[str]:
     return {p.key for p in plan.points}
 
 
+@pytest.mark.slow
 def test_sigterm_midway_then_rerun_loses_and_repeats_nothing(
     tmp_path: Path, registry: PluginRegistry
 ) -> None:
@@ -109,6 +110,7 @@ def test_dry_run_lists_points_and_writes_nothing(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_dask_local_sweep_export_and_plot(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     out = tmp_path / "r.jsonl"

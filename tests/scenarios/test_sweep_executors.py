@@ -74,6 +74,7 @@ def dask_processes() -> Iterator[Any]:
     cluster.close()
 
 
+@pytest.mark.slow
 def test_one_worker_two_workers_and_dask_give_identical_results(
     tmp_path: Path, registry: PluginRegistry, dask_processes: Any
 ) -> None:

@@ -46,7 +46,7 @@ from qnetstack.service import (
     TraceRecord,
 )
 
-__all__ = ["TRANSITIONS", "Circuit", "CircuitState", "Half", "nested_span"]
+__all__ = ["TRANSITIONS", "Circuit", "CircuitState", "Half"]
 
 
 class CircuitState(Enum):
@@ -85,24 +85,6 @@ class Half:
     right: bool
     reach: int = -1
     far: EntanglementId | None = None
-
-
-def nested_span(index: int, hops: int) -> tuple[int, int]:
-    """The span ``(a, b)`` of path indices whose middle node ``index`` is in nested swapping.
-
-    The path 0 … hops is bisected recursively (middle = ⌊(a + b)/2⌋); node ``index`` swaps the
-    pairs (a, index) and (index, b) into (a, b). For 2^k hops the odd nodes swap first, then
-    every second of the rest, and so on (the doubling scheme of Briegel et al. 1998).
-    """
-    low, high = 0, hops
-    while True:
-        middle = (low + high) // 2
-        if index == middle:
-            return low, high
-        if index < middle:
-            high = middle
-        else:
-            low = middle
 
 
 def cutoff_key(circuit: CircuitId, pair: EntanglementId) -> tuple[Any, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,13 +55,20 @@ class QnpConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    swap_policy: Literal["asap", "nested"] = Field(
+    swap_policy: str = Field(
         "asap",
-        description="When a repeater swaps: 'asap', as soon as it holds a half towards each "
-        "neighbour of the circuit (oldest halves first); 'nested' (doubling), in levels: the "
-        "path is bisected recursively and the middle node of a span swaps only once both "
-        "halves of the span are entangled end to end (for 2^k hops: the odd nodes first, "
-        "then every fourth, …).",
+        min_length=1,
+        description="When a repeater swaps, by the name of a swap policy (`qnetstack plugins` "
+        "lists them): 'asap', as soon as it holds a half towards each neighbour of the "
+        "circuit (oldest halves first); 'nested' (doubling), in levels: the path is bisected "
+        "recursively and the middle node of a span swaps only once both halves of the span "
+        "are entangled end to end (for 2^k hops: the odd nodes first, then every fourth, …); "
+        "or a policy installed from a package (entry-point group 'qnetstack.swap_policies').",
+    )
+    swap_options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Options of the swap policy, checked against its config model "
+        "(the built-ins take none).",
     )
     cutoff_s: float = Field(
         0.0,

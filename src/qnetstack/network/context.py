@@ -7,10 +7,12 @@ network-layer entity's factory. Routing strategies plug in through :attr:`Networ
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+
+from qnetstack.network.swap import SwapPolicyRegistry
 
 __all__ = ["NetworkContext", "NoRouteError"]
 
@@ -46,10 +48,13 @@ class NetworkContext:
             ``link: LinkInfo`` (:class:`~qnetstack.physical.platform.LinkInfo`).
         route: ``route(src, dst)`` returns the node path ``[src, ..., dst]`` or raises
             :class:`NoRouteError`.
+        swap_policies: Where the network layer looks up its ``swap_policy`` by name (the
+            scenario builder passes the installed ones; default: the built-ins).
     """
 
     graph: nx.Graph[str]
     route: Callable[[str, str], list[str]]
+    swap_policies: SwapPolicyRegistry = field(default_factory=SwapPolicyRegistry.with_builtins)
 
     def neighbours(self, node: str) -> list[str]:
         """The nodes sharing a link with ``node``, sorted."""

@@ -26,16 +26,17 @@ comes from a per-node counter and maps to one circuit. A hop's upstream link err
 TIMEOUT, EXPIRED, REJECTED, OUT_OF_MEMORY→REJECTED) is sent to the tail as ``QnpAbort`` with the
 link's message; the downstream end of the link ignores link errors (the upstream end reports).
 
-**Swap-ASAP (plain code, per pair).** A repeater holding, for one circuit, a half towards its
-upstream neighbour and one towards its downstream neighbour swaps the oldest of each at once
-(``SwapRequest`` through the link layer). On ``SwapConfirm`` it sends a ``QnpSwapRecord`` to the
-tail: the two link pairs (entanglement id, link label, goodness, herald time) and the outcome.
+**Swapping: the swap policy decides (plain code, per pair).** Whenever a repeater's halves of
+a circuit change it asks the node's swap policy (:mod:`~qnetstack.network.swap`: ``asap``,
+``nested`` or a plugin) which upstream and downstream half to join, until it answers "wait";
+each answer becomes a ``SwapRequest`` through the link layer. On ``SwapConfirm`` it sends a
+``QnpSwapRecord`` to the tail: the two link pairs (entanglement id, link label, goodness,
+herald time) and the outcome.
 
-**Nested swapping (``swap_policy: nested``).** Node i swaps only pairs reaching the ends of
-its span in the recursive bisection of the path (:func:`~qnetstack.network._circuit.nested_span`).
-Every half knows how far its pair reaches (``Half.reach``, initially the neighbour); on
-``SwapConfirm`` a repeater sends ``QnpSwapped`` to the new pair's two ends (if they are
-repeaters), which update the reach of their half (or remember it until the half arrives).
+**Reach (policies with ``tracks_reach``, e.g. ``nested``).** Every half knows how far its pair
+reaches (``Half.reach``, initially the neighbour); on ``SwapConfirm`` a repeater sends
+``QnpSwapped`` to the new pair's two ends (if they are repeaters), which update the reach of
+their half (or remember it until the half arrives).
 
 **Purification (``purification:``).** Link pairs (``scope: link``) or end-to-end pairs
 (``scope: end_to_end``) go through recurrence rounds before they are swapped or delivered; the
@@ -134,7 +135,6 @@ from qnetstack.network._circuit import (
     Half,
     cutoff_key,
     deadline_key,
-    nested_span,
 )
 from qnetstack.network._frames import Segment, hop_fidelity
 from qnetstack.network._purify import Candidate, Channel, input_fidelity
@@ -165,6 +165,7 @@ from qnetstack.network.primitives import (
     NetworkOkIndication,
     NetworkReleaseRequest,
 )
+from qnetstack.network.swap import HeldHalf, SwapPolicyError, SwapView
 from qnetstack.physical.primitives import (
     MeasureConfirm,
     MeasureRequest,
@@ -219,6 +220,8 @@ class Qnp:
         self.rng = rng
         self.cutoff_ps = round(config.cutoff_s * _PS_PER_S)
         self.e2e_cutoff_ps = round(config.e2e_cutoff_s * _PS_PER_S)
+        self.swap_policy = context.swap_policies.create(config.swap_policy, config.swap_options)
+        """When this node's repeaters swap (one policy instance per node, shared by circuits)."""
         self.circuits: dict[CircuitId, Circuit] = {}
         """Circuits installed here and not yet closed."""
         self.closed: set[CircuitId] = set()
@@ -576,7 +579,7 @@ class Qnp:
             if segment is not None:
                 self._complete(circuit, segment, now_ps)
         else:
-            self._try_swaps(circuit)
+            self._try_swaps(circuit, now_ps)
             if ent in circuit.halves and self.cutoff_ps:
                 delay = max(0, half.ref.create_time_ps + self.cutoff_ps - now_ps)
                 circuit.effects.append(StartTimer(cutoff_key(circuit.cid, ent), delay))
@@ -605,19 +608,25 @@ class Qnp:
 
     # --- swapping (repeaters) -------------------------------------------------------------
 
-    def _try_swaps(self, circuit: Circuit) -> None:
-        """Swap while the policy allows: swap-ASAP joins the oldest upstream and downstream
-        halves; nested joins the oldest halves that reach the two ends of this node's span."""
-        if self.config.swap_policy == "asap":
-            while circuit.left and circuit.right:
-                self._swap(circuit, circuit.left[0], circuit.right[0])
-            return
-        low, high = nested_span(circuit.index, circuit.hops)
-        while True:
-            left = next((e for e in circuit.left if circuit.halves[e].reach == low), None)
-            right = next((e for e in circuit.right if circuit.halves[e].reach == high), None)
-            if left is None or right is None:
+    def _try_swaps(self, circuit: Circuit, now_ps: int) -> None:
+        """Swap while the node's swap policy names two halves (:mod:`~qnetstack.network.swap`)."""
+        policy = self.swap_policy
+        halves = circuit.halves
+        while circuit.left and circuit.right:
+            view = SwapView(
+                circuit.index, circuit.hops, now_ps,
+                tuple(_held(halves[e]) for e in circuit.left),
+                tuple(_held(halves[e]) for e in circuit.right),
+            )  # fmt: skip
+            choice = policy.choose(view)
+            if choice is None:
                 return
+            left, right = choice
+            if left not in circuit.left or right not in circuit.right:
+                raise SwapPolicyError(
+                    f"{self.name}: swap policy {policy.name!r} chose {left} and {right}; it "
+                    "must name one held half from view.left and one from view.right"
+                )
             self._swap(circuit, left, right)
 
     def _on_reach(self, circuit: Circuit, pdu: QnpSwapped, now_ps: int) -> list[Effect]:
@@ -629,7 +638,7 @@ class Qnp:
             circuit.remember_reach(pdu.pair, pdu.reach, pdu.far)
             return []
         circuit.extend(half, pdu.reach, pdu.far)
-        self._try_swaps(circuit)
+        self._try_swaps(circuit, now_ps)
         return self._finish(circuit)
 
     def _swap(self, circuit: Circuit, left_ent: EntanglementId, right_ent: EntanglementId) -> None:
@@ -662,7 +671,7 @@ class Qnp:
             Trace(TraceRecord("qnp-record", data)),
             SendPeer(circuit.path[-1], record),
         ]
-        if self.config.swap_policy == "nested":
+        if self.swap_policy.tracks_reach:
             # Tell the new pair's ends (repeaters only: end nodes do not swap) what they hold.
             assert left.far is not None
             assert right.far is not None
@@ -969,6 +978,11 @@ class Qnp:
             ]
         self._replenish(circuit, now_ps)
         return self._finish(circuit)
+
+
+def _held(half: Half) -> HeldHalf:
+    ref = half.ref
+    return HeldHalf(ref.entanglement_id, ref.goodness, ref.create_time_ps, half.reach)
 
 
 def _malformed(request: NetworkCreateRequest, node: str) -> str:

@@ -133,6 +133,7 @@ def parse_scenario(
     }
     configs = _plugin_configs(choices, registry, issues)
     issues += _check_routing(scenario)
+    issues += _check_swap_policy(configs)
     issues += _check_repeater_memory(scenario, registry, configs)
     if not topology_failed:  # without its nodes every name would be reported unknown
         issues += check_semantics(scenario)
@@ -161,6 +162,27 @@ def _check_routing(scenario: Scenario) -> list[ScenarioIssue]:
     if scenario.network is None:
         issues.append(ScenarioIssue("routing", "routing needs a network layer (network: ...)"))
     return issues
+
+
+def _check_swap_policy(configs: dict[str, BaseModel]) -> list[ScenarioIssue]:
+    """A network layer with a ``swap_policy`` must name an installed policy that accepts its
+    ``swap_options``."""
+    config = configs.get("network")
+    name = getattr(config, "swap_policy", None)
+    if not isinstance(name, str):
+        return []
+    from qnetstack.network.swap import SwapPolicyError, SwapPolicyRegistry
+
+    policies = SwapPolicyRegistry.from_entry_points()
+    try:
+        cls = policies.get(name)
+    except SwapPolicyError as exc:
+        return [ScenarioIssue("network.swap_policy", str(exc))]
+    try:
+        cls.config_model.model_validate(dict(getattr(config, "swap_options", {})))
+    except ValidationError as exc:
+        return _issues_from(exc, cls.config_model, prefix="network.swap_options")
+    return []
 
 
 def _check_repeater_memory(

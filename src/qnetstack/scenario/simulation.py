@@ -74,6 +74,7 @@ from qnetstack.network.primitives import (
     NetworkOkIndication,
     NetworkReleaseRequest,
 )
+from qnetstack.network.swap import SwapPolicyRegistry
 from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
 from qnetstack.physical.qstore import PairState, PairStore
@@ -315,7 +316,11 @@ class Simulation:
             return None if km is None else fibre_delay_ps(km, speed)
 
         self.runtime.multi_hop_delay_ps = delay
-        context = NetworkContext(graph=graph, route=self._route_function(graph))
+        context = NetworkContext(
+            graph=graph,
+            route=self._route_function(graph),
+            swap_policies=SwapPolicyRegistry.from_entry_points(),
+        )
         for node in scenario.nodes:
             rng = self.runtime.rng(f"{node.name}/network")
             self.runtime.node(node.name).add(factory(node.name, config, context, rng))

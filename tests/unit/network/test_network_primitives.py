@@ -63,9 +63,7 @@ def test_config_is_frozen_forbids_extra_fields_and_documents_every_field():
     assert (config.swap_policy, config.cutoff_s, config.window) == ("asap", 0.0, 1)
     with pytest.raises(pydantic.ValidationError):
         QnpConfig(cutof_s=1.0)  # type: ignore[call-arg]
-    with pytest.raises(pydantic.ValidationError):
-        QnpConfig(swap_policy="doubling")  # type: ignore[arg-type]
-    assert QnpConfig(swap_policy="nested").swap_policy == "nested"
+    assert QnpConfig(swap_policy="nested").swap_policy == "nested"  # names checked at load
     with pytest.raises(pydantic.ValidationError):
         config.cutoff_s = 2.0  # type: ignore[misc]
     assert all(field.description for field in QnpConfig.model_fields.values())

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from helpers_qnp import QnpNet
-from qnetstack.network._circuit import nested_span
 from qnetstack.network._purify import input_fidelity, rounds_needed
 from qnetstack.network.config import PurificationConfig, QnpConfig
 from qnetstack.network.messages import QnpConsumed, QnpSwapped
+from qnetstack.network.swap import nested_span
 
 LINK_1 = QnpConfig(purification=PurificationConfig(scope="link", rounds=1))
 

@@ -9,6 +9,7 @@ import networkx as nx
 import pydantic
 import pytest
 
+import qnetstack.registry as registry_module
 from qnetstack.network.routing import (
     BUILTIN_STRATEGIES,
     ENTRY_POINT_GROUP,
@@ -23,7 +24,6 @@ from qnetstack.network.routing import (
     ShortestHops,
     evaluate_path,
 )
-from qnetstack.network.routing import registry as registry_module
 
 LINE = [("a", "b", 5.0, 0.9), ("b", "c", 5.0, 0.9)]
 
