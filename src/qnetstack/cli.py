@@ -25,6 +25,7 @@ from qnetstack.commands.sweep import sweep
 from qnetstack.commands.trace import trace
 from qnetstack.network.routing import RoutingRegistry
 from qnetstack.network.swap import SwapPolicyRegistry
+from qnetstack.physical.purification import PurificationRegistry
 from qnetstack.registry import NamedRegistry
 from qnetstack.runtime.plugins import PluginRegistry
 from qnetstack.scenario.load import LoadedScenario, ScenarioError, load_scenario
@@ -176,6 +177,10 @@ def plugins() -> None:
     _print_named(
         SwapPolicyRegistry.from_entry_points(),
         "swap policies (scenario: network: {plugin: qnp, swap_policy: NAME})",
+    )
+    _print_named(
+        PurificationRegistry.from_entry_points(),
+        "purification protocols (scenario: network: {purification: {protocol: NAME}})",
     )
 
 

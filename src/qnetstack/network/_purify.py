@@ -39,7 +39,8 @@ from qnetstack.network.messages import (
     pair_json,
 )
 from qnetstack.physical.primitives import PurifyRequest
-from qnetstack.quantum import BellDiagonal, bbpssw, dejmps
+from qnetstack.physical.purification import PurificationProtocol
+from qnetstack.quantum import BellDiagonal
 from qnetstack.service import Effect, PeerProtocolError, SendDown, SendPeer, Trace, TraceRecord
 
 __all__ = ["Candidate", "Channel", "input_fidelity", "purified_estimate", "rounds_needed"]
@@ -48,28 +49,29 @@ _BISECTION_STEPS = 60
 
 
 def purified_estimate(
-    a: BellDiagonal, b: BellDiagonal, protocol: str
+    a: BellDiagonal, b: BellDiagonal, protocol: PurificationProtocol
 ) -> tuple[float, BellDiagonal]:
     """Success probability and kept state of one round on the estimates ``a`` and ``b``."""
     try:
-        return dejmps(a, b) if protocol == "dejmps" else bbpssw(a, b)
+        return protocol.estimate(a, b)
     except ValueError:  # the outcomes can never coincide
         return 0.0, BellDiagonal.werner(0.25)
 
 
-def _after_rounds(fidelity: float, rounds: int, protocol: str) -> float:
+def _after_rounds(fidelity: float, rounds: int, protocol: PurificationProtocol) -> float:
     state = BellDiagonal.werner(fidelity)
     for _ in range(rounds):
         _, state = purified_estimate(state, state, protocol)
     return state.fidelity(0)
 
 
-def input_fidelity(target: float, rounds: int, protocol: str) -> float | None:
+def input_fidelity(target: float, rounds: int, protocol: PurificationProtocol) -> float | None:
     """The lowest Werner fidelity from which ``rounds`` symmetric rounds reach ``target``.
 
-    Found by bisection on (0.5, 1]: on Werner inputs above 1/2 a round of either protocol
-    raises the fidelity, and the output increases with the input. Targets at or below 1/2
-    need no purification (returned unchanged); ``None`` if even perfect inputs fall short.
+    Found by bisection on (0.5, 1], which assumes what holds for DEJMPS and BBPSSW: on Werner
+    inputs above 1/2 a round raises the fidelity, and the output increases with the input.
+    Targets at or below 1/2 need no purification (returned unchanged); ``None`` if even
+    perfect inputs fall short.
     """
     if target <= 0.5:
         return target
@@ -85,7 +87,9 @@ def input_fidelity(target: float, rounds: int, protocol: str) -> float | None:
     return high
 
 
-def rounds_needed(fidelity: float, target: float, protocol: str, max_rounds: int) -> int | None:
+def rounds_needed(
+    fidelity: float, target: float, protocol: PurificationProtocol, max_rounds: int
+) -> int | None:
     """Symmetric rounds on Werner pairs of ``fidelity`` until ``target``; ``None`` if more
     than ``max_rounds`` are needed."""
     state = BellDiagonal.werner(fidelity)
@@ -138,6 +142,7 @@ class Channel:
 
     Args:
         config: The purification settings.
+        protocol: The protocol named by ``config.protocol``.
         coordinator: Whether this end picks the pairs.
         peer: The other end.
         target: Fidelity a ready pair must reach (policy ``target``).
@@ -153,6 +158,7 @@ class Channel:
     """
 
     config: PurificationConfig
+    protocol: PurificationProtocol
     coordinator: bool
     peer: str
     target: float
@@ -283,7 +289,7 @@ class Channel:
         data = {**self.trace_data, "scope": self.label, "keep": pair_json(keep.key),
                 "sacrifice": pair_json(sacrifice.key), "level": keep.level}  # fmt: skip
         request = PurifyRequest(
-            keep.slot, sacrifice.slot, self.config.protocol, keep.ref.bell_index,
+            keep.slot, sacrifice.slot, self.protocol, keep.ref.bell_index,
             sacrifice.ref.bell_index,
         )  # fmt: skip
         self.effects += [Trace(TraceRecord("qnp-purify", data)), SendDown(request)]
@@ -312,7 +318,7 @@ class Channel:
             self._consume(keep)
             return []
         _, estimate = purified_estimate(
-            round_.keep.estimate, round_.sacrifice.estimate, self.config.protocol
+            round_.keep.estimate, round_.sacrifice.estimate, self.protocol
         )
         ref = LinkPairRef(
             keep, 0, estimate.fidelity(0),

@@ -19,10 +19,12 @@ class PurificationConfig(BaseModel):
         "repeaters swap them; 'end_to_end': the end nodes purify end-to-end pairs before "
         "delivering them."
     )
-    protocol: Literal["dejmps", "bbpssw"] = Field(
+    protocol: str = Field(
         "dejmps",
-        description="'dejmps' (Deutsch et al. 1996) or 'bbpssw' (Bennett et al. 1996, with "
-        "twirling).",
+        min_length=1,
+        description="The recurrence protocol, by name (`qnetstack plugins` lists them): "
+        "'dejmps' (Deutsch et al. 1996), 'bbpssw' (Bennett et al. 1996, with twirling), or "
+        "one installed from a package (entry-point group 'qnetstack.purification_protocols').",
     )
     policy: Literal["rounds", "target"] = Field(
         "rounds",

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from qnetstack.network.swap import SwapPolicyRegistry
+from qnetstack.physical.purification import PurificationRegistry
 
 __all__ = ["NetworkContext", "NoRouteError"]
 
@@ -50,11 +51,15 @@ class NetworkContext:
             :class:`NoRouteError`.
         swap_policies: Where the network layer looks up its ``swap_policy`` by name (the
             scenario builder passes the installed ones; default: the built-ins).
+        purification_protocols: Where it looks up ``purification.protocol`` (likewise).
     """
 
     graph: nx.Graph[str]
     route: Callable[[str, str], list[str]]
     swap_policies: SwapPolicyRegistry = field(default_factory=SwapPolicyRegistry.with_builtins)
+    purification_protocols: PurificationRegistry = field(
+        default_factory=PurificationRegistry.with_builtins
+    )
 
     def neighbours(self, node: str) -> list[str]:
         """The nodes sharing a link with ``node``, sorted."""

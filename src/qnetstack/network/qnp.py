@@ -175,6 +175,7 @@ from qnetstack.physical.primitives import (
     TeleportConfirm,
     TeleportRequest,
 )
+from qnetstack.physical.purification import PurificationProtocol
 from qnetstack.quantum import Basis, MeasureBasis
 from qnetstack.service import (
     Effect,
@@ -222,6 +223,13 @@ class Qnp:
         self.e2e_cutoff_ps = round(config.e2e_cutoff_s * _PS_PER_S)
         self.swap_policy = context.swap_policies.create(config.swap_policy, config.swap_options)
         """When this node's repeaters swap (one policy instance per node, shared by circuits)."""
+        purification = config.purification
+        self.purification_protocol: PurificationProtocol | None = (
+            None
+            if purification is None
+            else context.purification_protocols.create(purification.protocol)
+        )
+        """The recurrence protocol of ``config.purification`` (none without purification)."""
         self.circuits: dict[CircuitId, Circuit] = {}
         """Circuits installed here and not yet closed."""
         self.closed: set[CircuitId] = set()
@@ -384,8 +392,8 @@ class Qnp:
             f"min_fidelity {min_fidelity} is out of reach over {hops} hops with swap factor "
             f"{factor}, even with perfect links"
         )
-        purification = self.config.purification
-        if purification is None:
+        purification, protocol = self.config.purification, self.purification_protocol
+        if purification is None or protocol is None:
             f_hop = hop_fidelity(min_fidelity, hops, factor)
             return unreachable if f_hop is None else (f_hop, 0.0)
         rounds = purification.rounds if purification.policy == "rounds" else purification.max_rounds
@@ -393,14 +401,10 @@ class Qnp:
             target = hop_fidelity(min_fidelity, hops, factor)
             if target is None:
                 return unreachable
-            f_in = purification.input_fidelity or input_fidelity(
-                target, rounds, purification.protocol
-            )
+            f_in = purification.input_fidelity or input_fidelity(target, rounds, protocol)
         else:
             target = min_fidelity
-            f_in = purification.input_fidelity or input_fidelity(
-                target, rounds, purification.protocol
-            )
+            f_in = purification.input_fidelity or input_fidelity(target, rounds, protocol)
             if f_in is not None:
                 f_in = hop_fidelity(f_in, hops, factor)
         if f_in is None:
@@ -418,10 +422,13 @@ class Qnp:
         if config is None:
             return
 
+        protocol = self.purification_protocol
+        assert protocol is not None
+
         def channel(coordinator: bool, peer: str, label: str, side: str) -> Channel:
             return Channel(
-                config, coordinator, peer, circuit.purify_target, label, side, circuit.cid,
-                circuit.trace_data(), circuit.effects, self._rounds,
+                config, protocol, coordinator, peer, circuit.purify_target, label, side,
+                circuit.cid, circuit.trace_data(), circuit.effects, self._rounds,
             )  # fmt: skip
 
         if config.scope == "link":

@@ -45,7 +45,6 @@ from qnetstack.physical.primitives import (
     TeleportConfirm,
     TeleportRequest,
 )
-from qnetstack.physical.purify import check_protocol
 from qnetstack.physical.qstore import PairStore
 from qnetstack.quantum import DensityMatrix, MeasureBasis
 from qnetstack.service import (
@@ -280,12 +279,11 @@ class MemoryDevice:
         if keep_slot == sacrifice_slot:
             raise LocalProtocolError(f"{self.name}: cannot purify slot {keep_slot} with itself")
         try:
-            protocol = check_protocol(request.protocol)
             bit = self.store.purify_local(
                 self.name,
                 self.held(keep_slot),
                 self.held(sacrifice_slot),
-                protocol,
+                request.protocol,
                 (request.keep_frame, request.sacrifice_frame),
                 now_ps,
                 self.rng,

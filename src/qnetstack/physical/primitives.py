@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from qnetstack.physical.purification import PurificationProtocol
 from qnetstack.quantum import DensityMatrix, MeasureBasis
 from qnetstack.service import Primitive
 
@@ -122,17 +123,18 @@ class PurifyRequest(Primitive):
     ``sacrifice_slot`` (both shared with the same remote node).
 
     The node corrects both pairs' announced Bell states to Φ⁺ in software (``keep_frame``,
-    ``sacrifice_frame``; both ends pass the same values), applies the protocol's local
-    operations (DEJMPS: a basis rotation; both: a CNOT from the kept half to the sacrificed
-    half) and measures the sacrificed half in Z; that slot is freed, the kept half stays in
-    ``keep_slot``. The answer, :class:`PurifyConfirm`, carries this node's bit as read: the two
-    nodes exchange their bits, and the round succeeded when they are equal (see
-    :mod:`qnetstack.physical.purify`; after success the kept pair is in Φ⁺).
+    ``sacrifice_frame``; both ends pass the same values), applies ``protocol``'s local
+    operations (:mod:`qnetstack.physical.purification`; DEJMPS: a basis rotation) and a CNOT
+    from the kept half to the sacrificed half, and measures the sacrificed half in Z; that slot
+    is freed, the kept half stays in ``keep_slot``. The answer, :class:`PurifyConfirm`, carries
+    this node's bit as read: the two nodes exchange their bits, and the round succeeded when
+    they are equal (see :mod:`qnetstack.physical.purify`; after success the kept pair is in
+    Φ⁺).
     """
 
     keep_slot: int
     sacrifice_slot: int
-    protocol: str
+    protocol: PurificationProtocol
     keep_frame: int
     sacrifice_frame: int
 

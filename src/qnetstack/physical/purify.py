@@ -13,11 +13,10 @@ two bits by classical communication: equal bits mean success.
   around Φ⁺, the round runs without rotations and the kept pair is twirled again; for identical
   Werner inputs this is physics.md F9.
 
-:meth:`~qnetstack.physical.qstore.PairStore.purify` runs the round on the store's ground truth:
-in the ``'dm'`` formalism as the exact four-qubit circuit
-(:func:`~qnetstack.quantum.purification.dejmps_dm`, :func:`~.bbpssw_dm`), in the
-``'bell_diagonal'`` formalism with the closed forms (:func:`~qnetstack.quantum.dejmps`,
-:func:`~qnetstack.quantum.bbpssw`). The outcome is sampled with the round's success
+:meth:`~qnetstack.physical.qstore.PairStore.purify` runs the round of a
+:class:`~qnetstack.physical.purification.PurificationProtocol` (these two, or a plugin) on the
+store's ground truth: in the ``'dm'`` formalism as the exact four-qubit circuit, in the
+``'bell_diagonal'`` formalism in closed form. The outcome is sampled with the round's success
 probability.
 
 Frame convention
@@ -58,24 +57,11 @@ Noise and approximations
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
-from qnetstack.quantum import (
-    BellDiagonal,
-    DensityMatrix,
-    bbpssw,
-    bbpssw_dm,
-    dejmps,
-    dejmps_dm,
-    pauli_correction,
-)
-from qnetstack.quantum.density import werner_twirl
-from qnetstack.quantum.gates import CNOT, rx
+from qnetstack.physical.purification import PurificationProtocol
+from qnetstack.quantum import DensityMatrix, pauli_correction
 
 if TYPE_CHECKING:
     from qnetstack.physical.qstore import PairState, PairStore
@@ -83,25 +69,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PurifyOutcome",
-    "PurifyProtocol",
     "correct_frame",
     "declared_success_probability",
     "failure_state",
     "frame_to_phi_plus",
     "success_round",
 ]
-
-PurifyProtocol = Literal["dejmps", "bbpssw"]
-"""The recurrence protocols :meth:`~.PairStore.purify` runs."""
-
-_PROTOCOLS: tuple[str, ...] = ("dejmps", "bbpssw")
-_ZERO_PROBABILITY = 1e-14
-# Anti-coincident label pairs (k1, k2) (unequal x bits) and the kept pair's label then.
-_K1, _K2 = np.meshgrid(np.arange(4), np.arange(4), indexing="ij")
-_ANTICOINCIDENT = ((_K1 ^ _K2) & 1) == 1
-_KEPT_LABEL_ON_FAILURE = (((_K1 ^ _K2) & 2) | (_K1 & 1))[_ANTICOINCIDENT]
-_DEJMPS_ROTATION = np.array([0, 1, 3, 2], dtype=np.intp)  # Φ⁻ ↔ Ψ⁻ on labels
-_A1, _B1, _A2, _B2 = 0, 1, 2, 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,19 +92,6 @@ class PurifyOutcome:
     success: bool
     p_success: float
     kept_pair: int | None
-
-
-def check_protocol(protocol: str) -> PurifyProtocol:
-    """Validate a protocol name.
-
-    Raises:
-        ValueError: If ``protocol`` is neither ``'dejmps'`` nor ``'bbpssw'``.
-    """
-    if protocol == "dejmps":
-        return "dejmps"
-    if protocol == "bbpssw":
-        return "bbpssw"
-    raise ValueError(f"protocol must be one of {_PROTOCOLS}, got {protocol!r}")
 
 
 def frame_to_phi_plus(label: int) -> PauliLabel:
@@ -169,90 +129,30 @@ def _gate_noise(state: PairState, p: float) -> PairState:
     return state.depolarise(p).depolarise(p)
 
 
-def _as_dm(state: PairState) -> DensityMatrix:
-    return state if isinstance(state, DensityMatrix) else state.to_density_matrix()
-
-
 def success_round(
-    keep: PairState, sacrifice: PairState, protocol: PurifyProtocol, gate_depolar_prob: float
+    keep: PairState, sacrifice: PairState, protocol: PurificationProtocol, gate_depolar_prob: float
 ) -> tuple[float, PairState | None]:
     """The round's coincidence probability and the kept pair given coincidence.
 
     Inputs are oriented (qubit 0 at node A in both). Two Bell-diagonal inputs use the closed
-    forms, anything else the density-matrix circuit.
+    forms, anything else the density-matrix circuit (:meth:`PurificationProtocol.success`).
 
     Returns:
         ``(p, kept)``; ``kept`` is ``None`` when ``p`` is (numerically) zero.
     """
     a, b = _gate_noise(keep, gate_depolar_prob), _gate_noise(sacrifice, gate_depolar_prob)
-    result: tuple[float, PairState]
     try:
-        if isinstance(a, BellDiagonal) and isinstance(b, BellDiagonal):
-            result = dejmps(a, b) if protocol == "dejmps" else bbpssw(a, b)
-        else:
-            run = dejmps_dm if protocol == "dejmps" else bbpssw_dm
-            result = run(_as_dm(a), _as_dm(b))
+        return protocol.success(a, b)
     except ValueError:  # the outcomes can never coincide
         return 0.0, None
-    return result
 
 
 def failure_state(
-    keep: PairState, sacrifice: PairState, protocol: PurifyProtocol, gate_depolar_prob: float
+    keep: PairState, sacrifice: PairState, protocol: PurificationProtocol, gate_depolar_prob: float
 ) -> PairState | None:
     """The kept pair given *anti*-coincident outcomes (normalised), ``None`` if impossible.
 
     Only needed when a misread bit makes the nodes keep a failed round.
     """
     a, b = _gate_noise(keep, gate_depolar_prob), _gate_noise(sacrifice, gate_depolar_prob)
-    if isinstance(a, BellDiagonal) and isinstance(b, BellDiagonal):
-        return _failure_bell_diagonal(a, b, protocol)
-    return _failure_dm(_as_dm(a), _as_dm(b), protocol)
-
-
-def _failure_bell_diagonal(
-    a: BellDiagonal, b: BellDiagonal, protocol: PurifyProtocol
-) -> BellDiagonal | None:
-    c1: npt.NDArray[np.float64]
-    c2: npt.NDArray[np.float64]
-    if protocol == "dejmps":
-        c1, c2 = a.coefficients[_DEJMPS_ROTATION], b.coefficients[_DEJMPS_ROTATION]
-    else:
-        c1, c2 = a.twirl().coefficients, b.twirl().coefficients
-    joint = np.outer(c1, c2)[_ANTICOINCIDENT]
-    p_failure = float(joint.sum())
-    if p_failure <= _ZERO_PROBABILITY:
-        return None
-    kept = BellDiagonal(np.bincount(_KEPT_LABEL_ON_FAILURE, weights=joint, minlength=4) / p_failure)
-    return kept.twirl() if protocol == "bbpssw" else kept
-
-
-def _failure_dm(
-    rho1: DensityMatrix, rho2: DensityMatrix, protocol: PurifyProtocol
-) -> DensityMatrix | None:
-    if protocol == "bbpssw":
-        rho1, rho2 = werner_twirl(rho1), werner_twirl(rho2)
-    register = rho1.tensor(rho2)  # A1, B1, A2, B2
-    if protocol == "dejmps":
-        alice, bob = rx(math.pi / 2), rx(-math.pi / 2)
-        for qubit, rotation in ((_A1, alice), (_A2, alice), (_B1, bob), (_B2, bob)):
-            register = register.apply_unitary(rotation, [qubit])
-    register = register.apply_unitary(CNOT, [_A1, _A2]).apply_unitary(CNOT, [_B1, _B2])
-    p_failure = 0.0
-    kept = np.zeros((4, 4), dtype=np.complex128)
-    for outcome in (0, 1):
-        p_alice = register.outcome_probabilities(_A2)[outcome]
-        if p_alice <= _ZERO_PROBABILITY:
-            continue
-        _, after_alice = register.project(_A2, outcome)
-        p_bob = after_alice.outcome_probabilities(_B2)[1 - outcome]
-        if p_bob <= _ZERO_PROBABILITY:
-            continue
-        _, after_both = after_alice.project(_B2, 1 - outcome)
-        weight = p_alice * p_bob
-        p_failure += weight
-        kept += weight * after_both.partial_trace([_A1, _B1]).matrix
-    if p_failure <= _ZERO_PROBABILITY:
-        return None
-    state = DensityMatrix(kept / p_failure)
-    return werner_twirl(state) if protocol == "bbpssw" else state
+    return protocol.failure(a, b)

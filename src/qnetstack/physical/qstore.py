@@ -19,10 +19,9 @@ from enum import StrEnum
 
 import numpy as np
 
+from qnetstack.physical.purification import PurificationProtocol, builtin_protocol
 from qnetstack.physical.purify import (
     PurifyOutcome,
-    PurifyProtocol,
-    check_protocol,
     correct_frame,
     declared_success_probability,
     failure_state,
@@ -376,7 +375,7 @@ class PairStore:
         self,
         keep: tuple[int, int],
         sacrifice: tuple[int, int],
-        protocol: PurifyProtocol,
+        protocol: str | PurificationProtocol,
         now_ps: int,
         rng: np.random.Generator,
         *,
@@ -393,7 +392,7 @@ class PairStore:
             keep: ``(pair_id, qubit_index)`` of the kept pair's half at node A (old ids are
                 resolved like in :meth:`swap`).
             sacrifice: The sacrificed pair's half at the same node A.
-            protocol: ``'dejmps'`` or ``'bbpssw'``.
+            protocol: The protocol, or the name of a built-in (``'dejmps'``, ``'bbpssw'``).
             now_ps: Time of the round; both pairs are aged to it first.
             rng: Samples the outcome (and readout errors).
             gate_depolar_prob: Depolarising of the bilateral CNOTs, applied to all four qubits
@@ -412,7 +411,7 @@ class PairStore:
             ValueError: For an unknown protocol, twice the same pair, a half already discarded,
                 or pairs that do not join the same two nodes.
         """
-        protocol = check_protocol(protocol)
+        protocol = builtin_protocol(protocol)
         (pk, qk), (ps, qs) = self.resolve(*keep), self.resolve(*sacrifice)
         if pk == ps:
             raise ValueError(f"cannot purify pair {pk} with itself")
@@ -468,7 +467,7 @@ class PairStore:
         node: str,
         keep: tuple[int, int],
         sacrifice: tuple[int, int],
-        protocol: PurifyProtocol,
+        protocol: str | PurificationProtocol,
         frames: tuple[int, int],
         now_ps: int,
         rng: np.random.Generator,
@@ -492,7 +491,7 @@ class PairStore:
             node: The calling node (must hold both halves).
             keep: ``(pair_id, qubit_index)`` of this node's half of the kept pair.
             sacrifice: This node's half of the sacrificed pair.
-            protocol: ``'dejmps'`` or ``'bbpssw'``.
+            protocol: The protocol, or the name of a built-in (``'dejmps'``, ``'bbpssw'``).
             frames: Announced Bell indices of the kept and the sacrificed pair (equal at both
                 ends).
             now_ps: Time of this node's operations.
@@ -505,7 +504,7 @@ class PairStore:
                 nodes, or a second call that disagrees with the first (same node, protocol or
                 frames).
         """
-        protocol = check_protocol(protocol)
+        protocol = builtin_protocol(protocol)
         (pk, qk), (ps, qs) = self.resolve(*keep), self.resolve(*sacrifice)
         if pk == ps:
             raise ValueError(f"cannot purify pair {pk} with itself")
@@ -584,7 +583,7 @@ class _PendingRound:
 
     node: str
     bit: int
-    protocol: PurifyProtocol
+    protocol: PurificationProtocol
     frames: tuple[int, int]
     gate_depolar_prob: float
     readout_flip_prob: float

@@ -32,35 +32,60 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import numpy.typing as npt
 
 from qnetstack.quantum.bell_diagonal import BellDiagonal
 from qnetstack.quantum.density import DensityMatrix, werner_twirl
 from qnetstack.quantum.gates import CNOT, rx
 
-__all__ = ["bbpssw", "bbpssw_dm", "dejmps", "dejmps_dm"]
+__all__ = [
+    "bbpssw",
+    "bbpssw_dm",
+    "bilateral_cnot_round",
+    "bilateral_cnot_round_dm",
+    "dejmps",
+    "dejmps_dm",
+    "dejmps_rotation",
+]
 
 _ZERO_PROBABILITY = 1e-14
 
-# Pairs (k1, k2) of input labels whose target outcomes coincide (equal x bits), and the label
-# ((z1 ⊕ z2) << 1) | x1 of the kept pair.
+# Pairs (k1, k2) of input labels whose target outcomes coincide (equal x bits) or not, and the
+# label ((z1 ⊕ z2) << 1) | x1 of the kept pair.
 _K1, _K2 = np.meshgrid(np.arange(4), np.arange(4), indexing="ij")
-_COINCIDENT = ((_K1 ^ _K2) & 1) == 0
-_KEPT_LABEL = (((_K1 ^ _K2) & 2) | (_K1 & 1))[_COINCIDENT]
+_EQUAL_X = ((_K1 ^ _K2) & 1) == 0
+_KEPT = ((_K1 ^ _K2) & 2) | (_K1 & 1)
+_OUTCOMES = {True: (_EQUAL_X, _KEPT[_EQUAL_X]), False: (~_EQUAL_X, _KEPT[~_EQUAL_X])}
 
 # The DEJMPS rotations act on labels as the permutation Φ⁻ ↔ Ψ⁻ (indices 2 ↔ 3).
 _DEJMPS_ROTATION = np.array([0, 1, 3, 2], dtype=np.intp)
 
 
-def _bilateral_cnot_round(
-    c1: npt.NDArray[np.float64], c2: npt.NDArray[np.float64]
+def bilateral_cnot_round(
+    a: BellDiagonal, b: BellDiagonal, *, coincident: bool = True
 ) -> tuple[float, BellDiagonal]:
-    joint = np.outer(c1, c2)[_COINCIDENT]
-    p_success = float(joint.sum())
-    if p_success <= _ZERO_PROBABILITY:
-        raise ValueError("purification cannot succeed: the inputs' bit-flip labels never coincide")
-    kept = np.bincount(_KEPT_LABEL, weights=joint, minlength=4) / p_success
-    return min(1.0, p_success), BellDiagonal(kept)
+    """The bilateral CNOT (pair ``a`` controls) and Z readout of pair ``b``, in closed form.
+
+    The step every recurrence protocol shares; protocols differ in the local operations before
+    and after it. With ``coincident`` the outcomes agree (the round succeeds), otherwise they
+    differ (only needed when a misread bit makes the nodes keep a failed round).
+
+    Returns:
+        ``(probability of those outcomes, kept pair given them)``.
+
+    Raises:
+        ValueError: If the outcomes have probability 0.
+    """
+    where, labels = _OUTCOMES[coincident]
+    joint = np.outer(a.coefficients, b.coefficients)[where]
+    p = float(joint.sum())
+    if p <= _ZERO_PROBABILITY:
+        if coincident:
+            raise ValueError(
+                "purification cannot succeed: the inputs' bit-flip labels never coincide"
+            )
+        raise ValueError("the purification outcomes can never differ")
+    kept = np.bincount(labels, weights=joint, minlength=4) / p
+    return min(1.0, p), BellDiagonal(kept)
 
 
 def dejmps(a: BellDiagonal, b: BellDiagonal) -> tuple[float, BellDiagonal]:
@@ -73,7 +98,9 @@ def dejmps(a: BellDiagonal, b: BellDiagonal) -> tuple[float, BellDiagonal]:
         ValueError: If the round succeeds with probability 0.
     """
     rotation = _DEJMPS_ROTATION
-    return _bilateral_cnot_round(a.coefficients[rotation], b.coefficients[rotation])
+    return bilateral_cnot_round(
+        BellDiagonal(a.coefficients[rotation]), BellDiagonal(b.coefficients[rotation])
+    )
 
 
 def bbpssw(a: BellDiagonal, b: BellDiagonal) -> tuple[float, BellDiagonal]:
@@ -85,7 +112,7 @@ def bbpssw(a: BellDiagonal, b: BellDiagonal) -> tuple[float, BellDiagonal]:
     Raises:
         ValueError: If the round succeeds with probability 0.
     """
-    p_success, kept = _bilateral_cnot_round(a.twirl().coefficients, b.twirl().coefficients)
+    p_success, kept = bilateral_cnot_round(a.twirl(), b.twirl())
     return p_success, kept.twirl()
 
 
@@ -93,32 +120,52 @@ def bbpssw(a: BellDiagonal, b: BellDiagonal) -> tuple[float, BellDiagonal]:
 _A1, _B1, _A2, _B2 = 0, 1, 2, 3
 
 
-def _joint_register(rho1: DensityMatrix, rho2: DensityMatrix) -> DensityMatrix:
-    if rho1.n_qubits != 2 or rho2.n_qubits != 2:
+def _check_pairs(*states: DensityMatrix) -> None:
+    if any(rho.n_qubits != 2 for rho in states):
         raise ValueError("purification needs two two-qubit states")
-    return rho1.tensor(rho2)  # qubits A1, B1, A2, B2
 
 
-def _cnots_and_keep(register: DensityMatrix) -> tuple[float, DensityMatrix]:
-    """Bilateral CNOT, Z measurement of (A2, B2), keep (A1, B1) on coinciding outcomes."""
+def bilateral_cnot_round_dm(
+    rho1: DensityMatrix, rho2: DensityMatrix, *, coincident: bool = True
+) -> tuple[float, DensityMatrix]:
+    """The bilateral CNOT and Z readout of :func:`bilateral_cnot_round` as a four-qubit circuit
+    (qubits A1, B1, A2, B2), for inputs that need not be Bell-diagonal.
+
+    Returns:
+        ``(probability of those outcomes, kept pair on (A1, B1) given them)``, averaged over
+        both outcomes of Alice's readout.
+
+    Raises:
+        ValueError: If the inputs are not two-qubit states or the outcomes have probability 0.
+    """
+    _check_pairs(rho1, rho2)
+    register = rho1.tensor(rho2)  # qubits A1, B1, A2, B2
     register = register.apply_unitary(CNOT, [_A1, _A2]).apply_unitary(CNOT, [_B1, _B2])
-    p_success = 0.0
+    p_total = 0.0
     kept = np.zeros((4, 4), dtype=np.complex128)
     for outcome in (0, 1):
         p_alice = register.outcome_probabilities(_A2)[outcome]
         if p_alice <= _ZERO_PROBABILITY:
             continue
         _, after_alice = register.project(_A2, outcome)
-        p_bob = after_alice.outcome_probabilities(_B2)[outcome]
+        bob = outcome if coincident else 1 - outcome
+        p_bob = after_alice.outcome_probabilities(_B2)[bob]
         if p_bob <= _ZERO_PROBABILITY:
             continue
-        _, after_both = after_alice.project(_B2, outcome)
+        _, after_both = after_alice.project(_B2, bob)
         weight = p_alice * p_bob
-        p_success += weight
+        p_total += weight
         kept += weight * after_both.partial_trace([_A1, _B1]).matrix
-    if p_success <= _ZERO_PROBABILITY:
-        raise ValueError("purification cannot succeed: the target outcomes never coincide")
-    return min(1.0, p_success), DensityMatrix(kept / p_success)
+    if p_total <= _ZERO_PROBABILITY:
+        if coincident:
+            raise ValueError("purification cannot succeed: the target outcomes never coincide")
+        raise ValueError("the purification outcomes can never differ")
+    return min(1.0, p_total), DensityMatrix(kept / p_total)
+
+
+def dejmps_rotation(rho: DensityMatrix) -> DensityMatrix:
+    """DEJMPS's local operations on one pair: Rx(π/2) on Alice's qubit 0, Rx(−π/2) on Bob's."""
+    return rho.apply_unitary(rx(math.pi / 2), [0]).apply_unitary(rx(-math.pi / 2), [1])
 
 
 def dejmps_dm(rho1: DensityMatrix, rho2: DensityMatrix) -> tuple[float, DensityMatrix]:
@@ -128,11 +175,8 @@ def dejmps_dm(rho1: DensityMatrix, rho2: DensityMatrix) -> tuple[float, DensityM
         ``(p_success, kept_pair)`` with the kept pair on (A1, B1), averaged over both
         coinciding outcomes (00 and 11) and renormalised.
     """
-    register = _joint_register(rho1, rho2)
-    alice, bob = rx(math.pi / 2), rx(-math.pi / 2)
-    for qubit, rotation in ((_A1, alice), (_A2, alice), (_B1, bob), (_B2, bob)):
-        register = register.apply_unitary(rotation, [qubit])
-    return _cnots_and_keep(register)
+    _check_pairs(rho1, rho2)
+    return bilateral_cnot_round_dm(dejmps_rotation(rho1), dejmps_rotation(rho2))
 
 
 def bbpssw_dm(rho1: DensityMatrix, rho2: DensityMatrix) -> tuple[float, DensityMatrix]:
@@ -141,6 +185,6 @@ def bbpssw_dm(rho1: DensityMatrix, rho2: DensityMatrix) -> tuple[float, DensityM
     The twirls are :func:`~qnetstack.quantum.density.werner_twirl` (averages over bilateral
     operations), so the result is a Werner state around Φ⁺.
     """
-    register = _joint_register(werner_twirl(rho1), werner_twirl(rho2))
-    p_success, kept = _cnots_and_keep(register)
+    _check_pairs(rho1, rho2)
+    p_success, kept = bilateral_cnot_round_dm(werner_twirl(rho1), werner_twirl(rho2))
     return p_success, werner_twirl(kept)

@@ -134,6 +134,7 @@ def parse_scenario(
     configs = _plugin_configs(choices, registry, issues)
     issues += _check_routing(scenario)
     issues += _check_swap_policy(configs)
+    issues += _check_purification_protocol(configs)
     issues += _check_repeater_memory(scenario, registry, configs)
     if not topology_failed:  # without its nodes every name would be reported unknown
         issues += check_semantics(scenario)
@@ -182,6 +183,21 @@ def _check_swap_policy(configs: dict[str, BaseModel]) -> list[ScenarioIssue]:
         cls.config_model.model_validate(dict(getattr(config, "swap_options", {})))
     except ValidationError as exc:
         return _issues_from(exc, cls.config_model, prefix="network.swap_options")
+    return []
+
+
+def _check_purification_protocol(configs: dict[str, BaseModel]) -> list[ScenarioIssue]:
+    """A network layer's ``purification.protocol`` must name an installed protocol."""
+    purification = getattr(configs.get("network"), "purification", None)
+    name = getattr(purification, "protocol", None)
+    if not isinstance(name, str):
+        return []
+    from qnetstack.physical.purification import PurificationError, PurificationRegistry
+
+    try:
+        PurificationRegistry.from_entry_points().get(name)
+    except PurificationError as exc:
+        return [ScenarioIssue("network.purification.protocol", str(exc))]
     return []
 
 

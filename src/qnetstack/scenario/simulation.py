@@ -77,6 +77,7 @@ from qnetstack.network.primitives import (
 from qnetstack.network.swap import SwapPolicyRegistry
 from qnetstack.physical.device import MemoryDevice
 from qnetstack.physical.platform import LinkGeometry, LinkInfo, PhysicalPlatform
+from qnetstack.physical.purification import PurificationRegistry
 from qnetstack.physical.qstore import PairState, PairStore
 from qnetstack.physical.station import AttemptStation, Station
 from qnetstack.quantum import BELL_CORRELATION, MeasureBasis
@@ -320,6 +321,7 @@ class Simulation:
             graph=graph,
             route=self._route_function(graph),
             swap_policies=SwapPolicyRegistry.from_entry_points(),
+            purification_protocols=PurificationRegistry.from_entry_points(),
         )
         for node in scenario.nodes:
             rng = self.runtime.rng(f"{node.name}/network")

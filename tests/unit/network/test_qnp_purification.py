@@ -11,6 +11,7 @@ from qnetstack.network._purify import input_fidelity, rounds_needed
 from qnetstack.network.config import PurificationConfig, QnpConfig
 from qnetstack.network.messages import QnpConsumed, QnpSwapped
 from qnetstack.network.swap import nested_span
+from qnetstack.physical.purification import Bbpssw, Dejmps
 
 LINK_1 = QnpConfig(purification=PurificationConfig(scope="link", rounds=1))
 
@@ -125,12 +126,12 @@ def test_nested_span_bisects_the_path(index: int, hops: int, span: tuple[int, in
 
 
 def test_input_fidelity_inverts_the_rounds() -> None:
-    f_in = input_fidelity(0.9, 2, "dejmps")
+    f_in = input_fidelity(0.9, 2, Dejmps())
     assert f_in is not None
-    assert rounds_needed(f_in, 0.9, "dejmps", 2) == 2
-    assert rounds_needed(f_in - 1e-3, 0.9, "dejmps", 2) is None
-    assert input_fidelity(0.4, 1, "bbpssw") == 0.4  # no purification needed below 1/2
-    assert rounds_needed(0.95, 0.9, "dejmps", 0) == 0
+    assert rounds_needed(f_in, 0.9, Dejmps(), 2) == 2
+    assert rounds_needed(f_in - 1e-3, 0.9, Dejmps(), 2) is None
+    assert input_fidelity(0.4, 1, Bbpssw()) == 0.4  # no purification needed below 1/2
+    assert rounds_needed(0.95, 0.9, Dejmps(), 0) == 0
 
 
 def test_a_stale_nested_notice_does_not_shrink_a_pair() -> None:

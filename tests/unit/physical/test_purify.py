@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from qnetstack.physical import Formalism, MemoryModel, PairStore
+from qnetstack.physical.purification import builtin_protocol
 from qnetstack.physical.purify import (
     PurifyOutcome,
-    check_protocol,
     correct_frame,
     declared_success_probability,
     failure_state,
@@ -118,7 +118,7 @@ def test_success_frequency_matches_p_success(formalism: str, protocol: str) -> N
         outcome = store.purify(
             (keep, 0),
             (sacrifice, 0),
-            check_protocol(protocol),
+            builtin_protocol(protocol),
             0,
             np.random.default_rng(seed),
         )
@@ -154,8 +154,10 @@ def test_readout_errors_flip_the_decision_as_often_as_expected() -> None:
 def test_failure_state_agrees_between_formalisms(protocol: str) -> None:
     a = BellDiagonal([0.7, 0.1, 0.15, 0.05])
     b = BellDiagonal([0.6, 0.2, 0.1, 0.1])
-    bd = failure_state(a, b, protocol, 0.05)  # type: ignore[arg-type]
-    dm = failure_state(a.to_density_matrix(), b.to_density_matrix(), protocol, 0.05)  # type: ignore[arg-type]
+    bd = failure_state(a, b, builtin_protocol(protocol), 0.05)
+    dm = failure_state(
+        a.to_density_matrix(), b.to_density_matrix(), builtin_protocol(protocol), 0.05
+    )
     assert isinstance(bd, BellDiagonal)
     assert isinstance(dm, DensityMatrix)
     assert BellDiagonal.from_density_matrix(dm).allclose(bd, atol=1e-12)
@@ -166,7 +168,7 @@ def test_a_kept_failed_round_holds_the_failure_state() -> None:
     """With readout errors certain on one bit (q → the decision always inverts when exactly
     one flips), a failed round that is kept carries the normalised failure state."""
     a = BellDiagonal.werner(0.6)
-    expected = failure_state(a, a, "bbpssw", 0.0)
+    expected = failure_state(a, a, builtin_protocol("bbpssw"), 0.0)
     assert isinstance(expected, BellDiagonal)
     for seed in range(200):
         store = PairStore(Formalism.BELL_DIAGONAL)
